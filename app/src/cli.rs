@@ -1,0 +1,51 @@
+//! Command line: `psa-sync [serve]`, `psa-sync migrate`, `psa-sync user add …`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "psa-sync",
+    version,
+    about = "Keeps Autotask billing in step with the cloud marketplace"
+)]
+pub struct Cli {
+    /// Optional settings file (values there are overridden by PSA_SYNC_* variables).
+    #[arg(long, global = true, default_value = "psa-sync.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web interface and the workers (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (and the reseller, if new). Asks for a password, or generates one when none is typed.
+    Add {
+        #[arg(long)]
+        reseller: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value = "operator")]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Operator,
+}

@@ -1,0 +1,50 @@
+//! The action log: every check, task, write and error, with level and code.
+
+use anyhow::Context;
+use sea_orm::ConnectionTrait;
+
+use crate::db::{self, action_log::NewLogEntry};
+use crate::domain::ids::{ResellerId, TaskId};
+
+/// Severity of a log entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// Writes one entry to the reseller's action log.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    level: Level,
+    code: &str,
+    message: &str,
+    task: Option<TaskId>,
+) -> anyhow::Result<()> {
+    db::action_log::insert_log_entry(
+        db,
+        reseller,
+        NewLogEntry {
+            level: level.as_str(),
+            code,
+            message,
+            task,
+            details: None,
+        },
+    )
+    .await
+    .context("writing to the action log")
+}

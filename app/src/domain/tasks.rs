@@ -1,0 +1,109 @@
+//! Sync tasks: one per marketplace order, typed, with a status (design §2.2).
+
+use anyhow::Context;
+use entities::sync_tasks;
+use sea_orm::DatabaseConnection;
+
+use crate::db;
+use crate::domain::action_log::{self, Level};
+use crate::domain::ids::{ResellerId, TaskId};
+
+/// Statuses from which a task may be ignored.
+pub const OPEN_STATUSES: [&str; 5] = ["new", "ready", "failed", "conflict", "queued"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error("task not found")]
+    NotFound,
+    #[error("the task is {0} and cannot be changed that way")]
+    WrongState(String),
+    #[error("a reason is required to ignore a task")]
+    ReasonRequired,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// One task of the signed-in reseller, or `NotFound` (also for another reseller's task).
+pub async fn task_of_reseller(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    task: TaskId,
+) -> Result<sync_tasks::Model, TaskError> {
+    db::tasks::find_task_for_reseller(db, reseller, task)
+        .await
+        .context("reading a task")?
+        .ok_or(TaskError::NotFound)
+}
+
+/// The newest tasks of a reseller.
+pub async fn recent_tasks(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+) -> anyhow::Result<Vec<sync_tasks::Model>> {
+    db::tasks::find_recent_tasks_for_reseller(db, reseller, 200)
+        .await
+        .context("listing tasks")
+}
+
+/// Marks an open task ignored, with a reason.
+pub async fn ignore_task(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    task: TaskId,
+    reason: &str,
+) -> Result<(), TaskError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(TaskError::ReasonRequired);
+    }
+    let current = task_of_reseller(db, reseller, task).await?;
+    let changed = db::tasks::update_task_status_for_reseller(
+        db,
+        reseller,
+        task,
+        &OPEN_STATUSES,
+        "ignored",
+        Some(reason),
+    )
+    .await
+    .context("ignoring a task")?;
+    if !changed {
+        return Err(TaskError::WrongState(current.status));
+    }
+    action_log::record(
+        db,
+        reseller,
+        Level::Info,
+        "TASK10",
+        &format!("Task ignored: {reason}"),
+        Some(task),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Returns an ignored task to `new`, where the wizard decides again.
+pub async fn unignore_task(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    task: TaskId,
+) -> Result<(), TaskError> {
+    let current = task_of_reseller(db, reseller, task).await?;
+    let changed =
+        db::tasks::update_task_status_for_reseller(db, reseller, task, &["ignored"], "new", None)
+            .await
+            .context("un-ignoring a task")?;
+    if !changed {
+        return Err(TaskError::WrongState(current.status));
+    }
+    action_log::record(
+        db,
+        reseller,
+        Level::Info,
+        "TASK11",
+        "Task un-ignored",
+        Some(task),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Background jobs on apalis: SQLite (its own pool and file, polled) or PostgreSQL (LISTEN/NOTIFY).
+//! Each job is a thin adapter over a plain async function; queue names are set explicitly so
+//! renaming a Rust type never orphans queued work.
+
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use apalis::prelude::*;
+use apalis_postgres::PostgresStorage;
+use apalis_sqlite::SqliteStorage;
+use serde::{Serialize, de::DeserializeOwned};
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
+};
+
+use crate::config::is_postgres_url;
+use crate::state::AppState;
+
+pub mod ping;
+
+/// A job type: its arguments are stored as JSON in the queue named `NAME`.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static {
+    const NAME: &'static str;
+}
+
+/// Progress of a job, broadcast to live pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEvent {
+    Started {
+        job: &'static str,
+        reseller_id: i64,
+    },
+    Finished {
+        job: &'static str,
+        reseller_id: i64,
+        ok: bool,
+    },
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Where jobs are queued.
+#[derive(Clone)]
+pub struct Queues {
+    backend: Backend,
+}
+
+const SQLITE_POLL: Duration = Duration::from_millis(500);
+
+impl Queues {
+    /// Opens the job store: PostgreSQL when the app database is PostgreSQL, else a SQLite file
+    /// `jobs.db` next to the data (apalis turns `synchronous` off on its pool, so it gets its own).
+    pub async fn connect(database_url: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        if is_postgres_url(database_url) {
+            let pool = PgPoolOptions::new()
+                .max_connections(5)
+                .connect(database_url)
+                .await
+                .context("connecting the job queue to PostgreSQL")?;
+            PostgresStorage::setup(&pool).await.context(
+                "setting up the job queue schema (the database user must own the schema)",
+            )?;
+            return Ok(Self {
+                backend: Backend::Postgres(pool),
+            });
+        }
+        let path = data_dir.join("jobs.db");
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .context("job queue path")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .context("opening the job queue database")?;
+        SqliteStorage::setup(&pool)
+            .await
+            .context("setting up the job queue tables")?;
+        Ok(Self {
+            backend: Backend::Sqlite(pool),
+        })
+    }
+
+    /// Queues a job. Call it after the transaction that made the job necessary has committed.
+    pub async fn push<J: Job>(&self, job: J) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite_storage::<J>(pool)
+                .push(job)
+                .await
+                .map_err(|e| anyhow::anyhow!("queueing {}: {e}", J::NAME)),
+            Backend::Postgres(pool) => postgres_storage::<J>(pool)
+                .push(job)
+                .await
+                .map_err(|e| anyhow::anyhow!("queueing {}: {e}", J::NAME)),
+        }
+    }
+
+    /// A monitor running one worker per job type.
+    pub fn monitor(&self, state: Arc<AppState>) -> Monitor {
+        let monitor = Monitor::new();
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let storage = sqlite_storage::<ping::PingJob>(pool).poll_with_interval(SQLITE_POLL);
+                monitor.register(move |_| {
+                    WorkerBuilder::new(ping::PingJob::NAME)
+                        .backend(storage.clone())
+                        .data(state.clone())
+                        .build(ping::handle)
+                })
+            }
+            Backend::Postgres(pool) => {
+                let storage = postgres_storage::<ping::PingJob>(pool).with_pubsub();
+                monitor.register(move |_| {
+                    WorkerBuilder::new(ping::PingJob::NAME)
+                        .backend(storage.clone())
+                        .data(state.clone())
+                        .build(ping::handle)
+                })
+            }
+        }
+    }
+}
+
+fn sqlite_storage<J: Job>(pool: &SqlitePool) -> SqliteStorage<J> {
+    SqliteStorage::new(pool).with_config(apalis_sqlite::Config::default().queue(J::NAME))
+}
+
+fn postgres_storage<J: Job>(pool: &PgPool) -> PostgresStorage<J> {
+    PostgresStorage::new(pool).with_config(apalis_postgres::Config::default().queue(J::NAME))
+}
+
+/// Runs a job body with metrics and events around it; the error chain goes to the log.
+pub(crate) async fn run_instrumented<F>(
+    state: &AppState,
+    job: &'static str,
+    reseller_id: i64,
+    body: F,
+) -> Result<(), BoxDynError>
+where
+    F: Future<Output = anyhow::Result<()>>,
+{
+    state.metrics.job_started(job);
+    let _ = state.events.send(JobEvent::Started { job, reseller_id });
+    let result = body.await;
+    let ok = result.is_ok();
+    state
+        .metrics
+        .job_finished(job, if ok { "succeeded" } else { "failed" });
+    let _ = state.events.send(JobEvent::Finished {
+        job,
+        reseller_id,
+        ok,
+    });
+    result.map_err(|e| {
+        tracing::error!(job, reseller_id, error = format!("{e:#}"), "job failed");
+        e.into()
+    })
+}

@@ -1,0 +1,70 @@
+//! Prometheus metrics: requests by route and status, jobs by state.
+
+use prometheus::{Encoder, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    http_requests: IntCounterVec,
+    jobs: IntCounterVec,
+    jobs_running: IntGaugeVec,
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new();
+        let http_requests = IntCounterVec::new(
+            Opts::new(
+                "psa_sync_http_requests_total",
+                "HTTP requests by route and status",
+            ),
+            &["method", "route", "status"],
+        )?;
+        let jobs = IntCounterVec::new(
+            Opts::new(
+                "psa_sync_jobs_total",
+                "Background jobs by job and final state",
+            ),
+            &["job", "state"],
+        )?;
+        let jobs_running = IntGaugeVec::new(
+            Opts::new(
+                "psa_sync_jobs_running",
+                "Background jobs running on this node",
+            ),
+            &["job"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(jobs.clone()))?;
+        registry.register(Box::new(jobs_running.clone()))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            jobs,
+            jobs_running,
+        })
+    }
+
+    pub fn record_request(&self, method: &str, route: &str, status: u16) {
+        self.http_requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+    }
+
+    pub fn job_started(&self, job: &str) {
+        self.jobs_running.with_label_values(&[job]).inc();
+    }
+
+    pub fn job_finished(&self, job: &str, state: &str) {
+        self.jobs_running.with_label_values(&[job]).dec();
+        self.jobs.with_label_values(&[job, state]).inc();
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        // Encoding into a Vec cannot fail for well-formed metric families.
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buffer);
+        String::from_utf8(buffer).unwrap_or_default()
+    }
+}

@@ -1,0 +1,24 @@
+use actix_web::{HttpResponse, web};
+
+use crate::db;
+use crate::state::AppState;
+
+/// `200 ok` when the database answers, `503` otherwise.
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match db::ping(&state.db).await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database unavailable")
+        }
+    }
+}
+
+/// Prometheus text format.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,244 @@
+//! Test support: `spawn_app()` gives each test its own app on a random port with a fresh
+//! database (a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is
+//! set) and a typed client that keeps cookies and carries the form token.
+
+use std::sync::Arc;
+
+use psa_sync::{
+    config::Settings,
+    domain::{
+        accounts::{self, Email, Role},
+        ids::ResellerId,
+    },
+    jobs::JobEvent,
+    startup::Application,
+    state::AppState,
+};
+use reqwest::{StatusCode, redirect::Policy};
+use sea_orm::DatabaseConnection;
+use secrecy::SecretString;
+use tempfile::TempDir;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+pub mod postgres;
+
+pub struct TestApp {
+    pub address: String,
+    pub settings: Settings,
+    pub state: Arc<AppState>,
+    pub data_dir: Arc<TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    running: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Settings for a test: random port, its own data directory and database, no demo, no signals.
+pub async fn test_settings(data_dir: &TempDir) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: postgres::fresh_database_url().await,
+        create_demo: false,
+        handle_signals: false,
+        shutdown_timeout_secs: 10,
+        log_level: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
+        ..Settings::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = Arc::new(tempfile::tempdir().expect("temporary directory"));
+    let settings = test_settings(&data_dir).await;
+    spawn_app_with(settings, data_dir).await
+}
+
+/// Starts an app on existing settings (e.g. again on the same data, to test a restart).
+pub async fn spawn_app_with(settings: Settings, data_dir: Arc<TempDir>) -> TestApp {
+    psa_sync::telemetry::init(&settings.log_level, "text");
+    let app = Application::build(&settings).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        settings,
+        state,
+        data_dir,
+        stop: Some(stop),
+        running: Some(running),
+    }
+}
+
+impl TestApp {
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// Stops the app as SIGTERM would, waiting for running jobs.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.running.take() {
+            Some(running) => running.await?,
+            None => Ok(()),
+        }
+    }
+
+    /// A new user of the named reseller; returns a signed-out client for them.
+    pub async fn user(&self, reseller: &str, role: Role) -> TestUser {
+        let email = format!(
+            "{}@{}.test",
+            uuid::Uuid::new_v4().simple(),
+            reseller.to_lowercase().replace(' ', "-")
+        );
+        let password = "correct horse battery".to_owned();
+        let (reseller_id, _) = accounts::add_user(
+            self.db(),
+            reseller,
+            &Email::parse(&email).unwrap(),
+            role,
+            &SecretString::from(password.clone()),
+        )
+        .await
+        .expect("user added");
+        TestUser {
+            email,
+            password,
+            reseller_id,
+            client: Client::new(&self.address),
+        }
+    }
+
+    /// A signed-in client for a new user.
+    pub async fn signed_in(&self, reseller: &str, role: Role) -> TestUser {
+        let user = self.user(reseller, role).await;
+        let page = user.client.login(&user.email, &user.password).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "login failed: {}",
+            page.body
+        );
+        user
+    }
+
+    /// Waits (without sleeping) for the next job to finish and says whether it succeeded.
+    pub fn job_events(&self) -> tokio::sync::broadcast::Receiver<JobEvent> {
+        self.state.events.subscribe()
+    }
+}
+
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub reseller_id: ResellerId,
+    pub client: Client,
+}
+
+/// A response as a test needs it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Page {
+    pub fn csrf_token(&self) -> Option<String> {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self.body.find(marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(self.body[start..end].to_owned())
+    }
+}
+
+/// An HTTP client with a cookie jar that never follows redirects (tests look at them).
+pub struct Client {
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base: base.to_owned(),
+            http,
+        }
+    }
+
+    async fn page(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            location,
+            content_type,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("GET");
+        Self::page(response).await
+    }
+
+    /// The session's form token, read from a page that carries one.
+    pub async fn csrf_token(&self) -> String {
+        for path in ["/settings", "/tasks", "/login"] {
+            if let Some(token) = self.get(path).await.csrf_token() {
+                return token;
+            }
+        }
+        panic!("no page carried a form token")
+    }
+
+    /// POSTs a form with the session's form token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf_token().await;
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post_form_raw(path, &fields).await
+    }
+
+    /// POSTs a form exactly as given (no form token added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        Self::page(response).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary. Each module is one area; each test gets its own app.
+
+mod auth;
+mod csrf;
+mod jobs;
+mod pages;
+mod secrets;
+mod storage;
+mod support;
+mod tenancy;

@@ -1,0 +1,71 @@
+//! Friendly error pages, health and metrics.
+
+use psa_sync::domain::accounts::Role;
+use reqwest::StatusCode;
+use tests::{Client, spawn_app};
+
+#[tokio::test]
+async fn an_unknown_address_shows_a_friendly_404_page() {
+    let app = spawn_app().await;
+    let page = Client::new(&app.address).get("/no/such/page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(page.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn a_malformed_id_or_form_shows_a_page_not_a_bare_error() {
+    let app = spawn_app().await;
+    let user = app.signed_in("Acme", Role::Admin).await;
+    let page = user.client.get("/tasks/not-a-number").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page not found"));
+
+    let form = user.client.post_form("/tasks/1/ignore", &[]).await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST);
+    assert!(form.content_type.starts_with("text/html"));
+    assert!(form.body.contains("That did not work"));
+}
+
+#[tokio::test]
+async fn ignoring_without_a_reason_is_explained() {
+    let app = spawn_app().await;
+    let user = app.signed_in("Acme", Role::Admin).await;
+    let task = crate::support::insert_task(app.db(), user.reseller_id, "E-1").await;
+    let page = user
+        .client
+        .post_form(&format!("/tasks/{task}/ignore"), &[("reason", "  ")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("a reason is required"));
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_when_the_database_answers() {
+    let app = spawn_app().await;
+    let page = Client::new(&app.address).get("/healthz").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body, "ok");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = spawn_app().await;
+    let client = Client::new(&app.address);
+    client.get("/healthz").await;
+    client.get("/tasks/5").await;
+    let page = client.get("/metrics").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(
+            r#"psa_sync_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"route="/tasks/{id}",status="303""#),
+        "{}",
+        page.body
+    );
+}

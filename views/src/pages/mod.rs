@@ -1,0 +1,6 @@
+pub mod dashboard;
+pub mod errors;
+pub mod login;
+pub mod placeholder;
+pub mod settings;
+pub mod tasks;
