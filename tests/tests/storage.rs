@@ -116,3 +116,14 @@ async fn money_round_trips_exactly_through_the_database() {
         assert_eq!(price.amount().to_string(), *expected);
     }
 }
+
+#[tokio::test]
+async fn the_suite_runs_on_the_backend_it_was_asked_for() {
+    let app = spawn_app().await;
+    let expected = if tests::postgres::enabled() {
+        sea_orm::DatabaseBackend::Postgres
+    } else {
+        sea_orm::DatabaseBackend::Sqlite
+    };
+    assert_eq!(app.db().get_database_backend(), expected);
+}
