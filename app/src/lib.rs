@@ -6,6 +6,7 @@ pub mod domain;
 pub mod jobs;
 pub mod metrics;
 pub mod routes;
+pub mod sandbox;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -26,10 +26,12 @@ use crate::domain::accounts::{self, DemoLogin};
 use crate::jobs::Queues;
 use crate::metrics::Metrics;
 use crate::routes::{self, csrf::verify_csrf, errors};
+use crate::sandbox::{self, autotask::AutotaskSandbox};
 use crate::state::AppState;
 
 pub struct Application {
     port: u16,
+    autotask_sandbox: web::Data<AutotaskSandbox>,
     server: Server,
     monitor: Monitor,
     state: Arc<AppState>,
@@ -65,16 +67,20 @@ impl Application {
             metrics: Metrics::new()?,
         });
 
+        let autotask_sandbox = web::Data::new(
+            AutotaskSandbox::open(&settings.data_dir).context("opening the Autotask sandbox")?,
+        );
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = http_server(listener, state.clone(), settings)?;
+        let server = http_server(listener, state.clone(), autotask_sandbox.clone(), settings)?;
         let monitor = state
             .queues
             .monitor(state.clone())
             .shutdown_timeout(Duration::from_secs(settings.shutdown_timeout_secs));
         Ok(Self {
             port,
+            autotask_sandbox,
             server,
             monitor,
             state,
@@ -89,6 +95,11 @@ impl Application {
 
     pub fn state(&self) -> Arc<AppState> {
         self.state.clone()
+    }
+
+    /// The Autotask emulator this app serves (tests switch its faults).
+    pub fn autotask_sandbox(&self) -> Arc<AutotaskSandbox> {
+        self.autotask_sandbox.clone().into_inner()
     }
 
     /// Serves until `shutdown` resolves (or the server stops), then stops taking requests, lets
@@ -124,6 +135,7 @@ impl Application {
 fn http_server(
     listener: TcpListener,
     state: Arc<AppState>,
+    autotask_sandbox: web::Data<AutotaskSandbox>,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let session_key = Key::derive_from(state.key.as_bytes());
@@ -149,6 +161,7 @@ fn http_server(
             .wrap(ErrorHandlers::new().default_handler(friendly_error_page))
             .wrap(from_fn(record_metrics))
             .wrap(TracingLogger::default())
+            .configure(|cfg| sandbox::autotask::configure(cfg, autotask_sandbox.clone()))
             .configure(routes::configure)
             .default_service(web::to(|| async {
                 errors::status_page(actix_web::http::StatusCode::NOT_FOUND)

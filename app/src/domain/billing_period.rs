@@ -67,7 +67,11 @@ fn nth_period_start(contract_start: NaiveDate, period: PeriodType, n: u32) -> Op
 
 /// The full billing period (not capped at the contract end) that contains `date`, or `None`
 /// before the contract starts.
-pub fn period_containing(contract_start: NaiveDate, period: PeriodType, date: NaiveDate) -> Option<Period> {
+pub fn period_containing(
+    contract_start: NaiveDate,
+    period: PeriodType,
+    date: NaiveDate,
+) -> Option<Period> {
     if date < contract_start {
         return None;
     }
@@ -127,10 +131,22 @@ impl ServiceTimeline<'_> {
     }
 
     fn price_and_cost_at(&self, date: NaiveDate) -> (Decimal, Decimal) {
-        let mut ordered: Vec<&UnitChange> = self.changes.iter().filter(|c| c.effective_date <= date).collect();
+        let mut ordered: Vec<&UnitChange> = self
+            .changes
+            .iter()
+            .filter(|c| c.effective_date <= date)
+            .collect();
         ordered.sort_by_key(|c| c.effective_date);
-        let price = ordered.iter().rev().find_map(|c| c.unit_price).unwrap_or(self.unit_price);
-        let cost = ordered.iter().rev().find_map(|c| c.unit_cost).unwrap_or(self.unit_cost);
+        let price = ordered
+            .iter()
+            .rev()
+            .find_map(|c| c.unit_price)
+            .unwrap_or(self.unit_price);
+        let cost = ordered
+            .iter()
+            .rev()
+            .find_map(|c| c.unit_cost)
+            .unwrap_or(self.unit_cost);
         (price, cost)
     }
 
@@ -143,7 +159,8 @@ impl ServiceTimeline<'_> {
         let Some(mut period) = period_containing(self.contract_start, self.period, first) else {
             return rows;
         };
-        let mut cut_points: Vec<NaiveDate> = self.changes.iter().map(|c| c.effective_date).collect();
+        let mut cut_points: Vec<NaiveDate> =
+            self.changes.iter().map(|c| c.effective_date).collect();
         cut_points.sort();
         cut_points.dedup();
         while period.start <= self.contract_end {
@@ -159,7 +176,8 @@ impl ServiceTimeline<'_> {
                 let span_end = next_start.pred_opt().unwrap_or(next_start);
                 let units = self.units_at(span_start);
                 let (price, cost) = self.price_and_cost_at(span_start);
-                let share = Decimal::from((span_end - span_start).num_days() + 1) / Decimal::from(period.days());
+                let share = Decimal::from((span_end - span_start).num_days() + 1)
+                    / Decimal::from(period.days());
                 let units_dec = Decimal::from(units);
                 rows.push(UnitsRow {
                     start: span_start,
@@ -170,7 +188,10 @@ impl ServiceTimeline<'_> {
                 });
                 span_start = next_start;
             }
-            let Some(next) = period.end.succ_opt().and_then(|d| period_containing(self.contract_start, self.period, d))
+            let Some(next) = period
+                .end
+                .succ_opt()
+                .and_then(|d| period_containing(self.contract_start, self.period, d))
             else {
                 break;
             };
@@ -216,46 +237,101 @@ mod tests {
     #[test]
     fn periods_count_from_the_contract_start() {
         let p = period_containing(d(2025, 1, 15), PeriodType::Monthly, d(2025, 3, 1)).unwrap();
-        assert_eq!(p, Period { start: d(2025, 2, 15), end: d(2025, 3, 14) });
+        assert_eq!(
+            p,
+            Period {
+                start: d(2025, 2, 15),
+                end: d(2025, 3, 14)
+            }
+        );
         let y = period_containing(d(2025, 4, 1), PeriodType::Yearly, d(2026, 2, 1)).unwrap();
-        assert_eq!(y, Period { start: d(2025, 4, 1), end: d(2026, 3, 31) });
+        assert_eq!(
+            y,
+            Period {
+                start: d(2025, 4, 1),
+                end: d(2026, 3, 31)
+            }
+        );
         let q = period_containing(d(2025, 1, 1), PeriodType::Quarterly, d(2025, 5, 20)).unwrap();
-        assert_eq!(q, Period { start: d(2025, 4, 1), end: d(2025, 6, 30) });
-        assert_eq!(period_containing(d(2025, 1, 1), PeriodType::Monthly, d(2024, 12, 31)), None);
+        assert_eq!(
+            q,
+            Period {
+                start: d(2025, 4, 1),
+                end: d(2025, 6, 30)
+            }
+        );
+        assert_eq!(
+            period_containing(d(2025, 1, 1), PeriodType::Monthly, d(2024, 12, 31)),
+            None
+        );
     }
 
     #[test]
     fn a_mid_period_addition_starts_a_prorated_row_then_whole_periods() {
         let rows = monthly_2025(&[change(d(2025, 3, 15), 5)]);
         assert_eq!(rows.len(), 10, "Mar 15–31, then Apr..Dec");
-        assert_eq!((rows[0].start, rows[0].end, rows[0].units), (d(2025, 3, 15), d(2025, 3, 31), 5));
+        assert_eq!(
+            (rows[0].start, rows[0].end, rows[0].units),
+            (d(2025, 3, 15), d(2025, 3, 31), 5)
+        );
         // 5 × 22 × 17/31 = 60.32258… → 60.3226; cost 5 × 18.70 × 17/31 = 51.2742
         assert_eq!(rows[0].price, dec("60.3226"));
         assert_eq!(rows[0].cost, dec("51.2742"));
-        assert_eq!((rows[1].start, rows[1].end, rows[1].units, rows[1].price), (d(2025, 4, 1), d(2025, 4, 30), 5, dec("110")));
+        assert_eq!(
+            (rows[1].start, rows[1].end, rows[1].units, rows[1].price),
+            (d(2025, 4, 1), d(2025, 4, 30), 5, dec("110"))
+        );
         assert_eq!(rows[9].end, d(2025, 12, 31));
     }
 
     #[test]
     fn two_adjustments_in_one_period_make_three_rows_in_it() {
-        let rows = monthly_2025(&[change(d(2025, 1, 1), 10), change(d(2025, 6, 10), 2), change(d(2025, 6, 20), -4)]);
-        let june: Vec<_> = rows.iter().filter(|r| r.start.format("%m").to_string() == "06").collect();
+        let rows = monthly_2025(&[
+            change(d(2025, 1, 1), 10),
+            change(d(2025, 6, 10), 2),
+            change(d(2025, 6, 20), -4),
+        ]);
+        let june: Vec<_> = rows
+            .iter()
+            .filter(|r| r.start.format("%m").to_string() == "06")
+            .collect();
         assert_eq!(june.len(), 3);
-        assert_eq!((june[0].start, june[0].end, june[0].units), (d(2025, 6, 1), d(2025, 6, 9), 10));
-        assert_eq!((june[1].start, june[1].end, june[1].units), (d(2025, 6, 10), d(2025, 6, 19), 12));
-        assert_eq!((june[2].start, june[2].end, june[2].units), (d(2025, 6, 20), d(2025, 6, 30), 8));
+        assert_eq!(
+            (june[0].start, june[0].end, june[0].units),
+            (d(2025, 6, 1), d(2025, 6, 9), 10)
+        );
+        assert_eq!(
+            (june[1].start, june[1].end, june[1].units),
+            (d(2025, 6, 10), d(2025, 6, 19), 12)
+        );
+        assert_eq!(
+            (june[2].start, june[2].end, june[2].units),
+            (d(2025, 6, 20), d(2025, 6, 30), 8)
+        );
         // 10 × 22 × 9/30 = 66; 12 × 22 × 10/30 = 88; 8 × 22 × 11/30 = 64.5333…
         assert_eq!(june[0].price, dec("66"));
         assert_eq!(june[1].price, dec("88"));
         assert_eq!(june[2].price, dec("64.5333"));
-        assert_eq!(rows.iter().find(|r| r.start == d(2025, 7, 1)).unwrap().units, 8);
+        assert_eq!(
+            rows.iter()
+                .find(|r| r.start == d(2025, 7, 1))
+                .unwrap()
+                .units,
+            8
+        );
     }
 
     #[test]
     fn an_adjustment_on_a_period_edge_does_not_split_the_period() {
         let rows = monthly_2025(&[change(d(2025, 1, 1), 3), change(d(2025, 2, 1), 2)]);
-        assert_eq!((rows[0].start, rows[0].end, rows[0].units), (d(2025, 1, 1), d(2025, 1, 31), 3));
-        assert_eq!((rows[1].start, rows[1].end, rows[1].units), (d(2025, 2, 1), d(2025, 2, 28), 5));
+        assert_eq!(
+            (rows[0].start, rows[0].end, rows[0].units),
+            (d(2025, 1, 1), d(2025, 1, 31), 3)
+        );
+        assert_eq!(
+            (rows[1].start, rows[1].end, rows[1].units),
+            (d(2025, 2, 1), d(2025, 2, 28), 5)
+        );
         assert_eq!(rows.len(), 12);
     }
 
@@ -279,9 +355,18 @@ mod tests {
         }
         .rows();
         assert_eq!(rows.len(), 3);
-        assert_eq!((rows[0].start, rows[0].end, rows[0].units), (d(2025, 4, 1), d(2025, 9, 30), 10));
-        assert_eq!((rows[1].start, rows[1].end, rows[1].units), (d(2025, 10, 1), d(2026, 3, 31), 15));
-        assert_eq!((rows[2].start, rows[2].end, rows[2].units), (d(2026, 4, 1), d(2027, 3, 31), 15));
+        assert_eq!(
+            (rows[0].start, rows[0].end, rows[0].units),
+            (d(2025, 4, 1), d(2025, 9, 30), 10)
+        );
+        assert_eq!(
+            (rows[1].start, rows[1].end, rows[1].units),
+            (d(2025, 10, 1), d(2026, 3, 31), 15)
+        );
+        assert_eq!(
+            (rows[2].start, rows[2].end, rows[2].units),
+            (d(2026, 4, 1), d(2027, 3, 31), 15)
+        );
         // 10 × 120 × 183/365 = 601.6438…; 15 × 120 × 182/365 = 897.5342…
         assert_eq!(rows[0].price, dec("601.6438"));
         assert_eq!(rows[1].price, dec("897.5342"));

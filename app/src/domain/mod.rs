@@ -1,8 +1,8 @@
 //! Business rules and use cases. No actix, no maud, no HTTP: callers pass parsed values in.
 
 pub mod accounts;
-pub mod billing_period;
 pub mod action_log;
+pub mod billing_period;
 pub mod connections;
 pub mod ids;
 pub mod money;

@@ -1,0 +1,202 @@
+//! The hourly request threshold per database and the thread limit per (integration code,
+//! entity) (reference §7), plus switchable faults.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use serde::{Deserialize, Serialize};
+
+/// Switchable behaviour, set by tests or through `/sandbox/autotask/_control`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Requests per rolling window before 429 (Autotask: 10,000 an hour).
+    pub threshold: u64,
+    /// Multiplies the hour and the added latencies: 0.001 turns the hour into 3.6 s.
+    pub time_scale: f64,
+    /// Concurrent requests per (integration code, entity).
+    pub thread_limit: usize,
+    /// Added to every authenticated request, in milliseconds.
+    pub latency_ms: u64,
+    /// How long a "timeout" or a lost answer holds the connection before giving up.
+    pub hold_ms: u64,
+    /// Probabilities (0–1) for benchmarks and demos.
+    pub error_rate: f64,
+    pub rate_limit_rate: f64,
+    pub timeout_rate: f64,
+    pub lose_answer_rate: f64,
+    /// Deterministic one-shots for tests: the next N requests fail that way.
+    pub fail_next: u32,
+    pub rate_limit_next: u32,
+    pub timeout_next: u32,
+    /// The next N writes are applied but their answer is lost.
+    pub lose_next_answer: u32,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            threshold: 10_000,
+            time_scale: 1.0,
+            thread_limit: 3,
+            latency_ms: 0,
+            hold_ms: 30_000,
+            error_rate: 0.0,
+            rate_limit_rate: 0.0,
+            timeout_rate: 0.0,
+            lose_answer_rate: 0.0,
+            fail_next: 0,
+            rate_limit_next: 0,
+            timeout_next: 0,
+            lose_next_answer: 0,
+        }
+    }
+}
+
+/// What a request runs into before it is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Injected {
+    None,
+    ServerError,
+    RateLimited,
+    Timeout,
+}
+
+impl Faults {
+    fn roll(rate: f64) -> bool {
+        rate > 0.0 && rand::random::<f64>() < rate
+    }
+
+    /// Takes the fault (if any) this request meets.
+    pub fn next_fault(&mut self) -> Injected {
+        if self.fail_next > 0 {
+            self.fail_next -= 1;
+            return Injected::ServerError;
+        }
+        if self.rate_limit_next > 0 {
+            self.rate_limit_next -= 1;
+            return Injected::RateLimited;
+        }
+        if self.timeout_next > 0 {
+            self.timeout_next -= 1;
+            return Injected::Timeout;
+        }
+        if Self::roll(self.error_rate) {
+            Injected::ServerError
+        } else if Self::roll(self.rate_limit_rate) {
+            Injected::RateLimited
+        } else if Self::roll(self.timeout_rate) {
+            Injected::Timeout
+        } else {
+            Injected::None
+        }
+    }
+
+    /// Whether this write's answer is to be lost.
+    pub fn lose_answer(&mut self) -> bool {
+        if self.lose_next_answer > 0 {
+            self.lose_next_answer -= 1;
+            return true;
+        }
+        Self::roll(self.lose_answer_rate)
+    }
+
+    pub fn window(&self) -> Duration {
+        Duration::from_secs_f64(3600.0 * self.time_scale.max(0.0))
+    }
+
+    pub fn scaled(&self, base: Duration) -> Duration {
+        base.mul_f64(self.time_scale.max(0.0))
+    }
+}
+
+/// The outcome of counting one request against the hourly threshold.
+#[derive(Debug, Clone, Copy)]
+pub enum Budget {
+    Allowed { added_latency: Duration },
+    Exceeded { retry_after: Duration },
+}
+
+#[derive(Debug, Default)]
+pub struct Limits {
+    requests: Mutex<VecDeque<Instant>>,
+    in_flight: Mutex<HashMap<(String, String), usize>>,
+}
+
+impl Limits {
+    /// Requests in the current window.
+    pub fn usage(&self, faults: &Faults) -> u64 {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        prune(&mut requests, faults.window());
+        requests.len() as u64
+    }
+
+    /// Counts a request; beyond the threshold it is refused (and not counted).
+    pub fn count(&self, faults: &Faults) -> Budget {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let window = faults.window();
+        prune(&mut requests, window);
+        let used = requests.len() as u64;
+        if used >= faults.threshold {
+            let oldest = requests.front().copied().unwrap_or_else(Instant::now);
+            let retry_after = (oldest + window).saturating_duration_since(Instant::now());
+            return Budget::Exceeded { retry_after };
+        }
+        requests.push_back(Instant::now());
+        let share = (used + 1) as f64 / faults.threshold.max(1) as f64;
+        let added_latency = if share >= 0.75 {
+            faults.scaled(Duration::from_secs(1))
+        } else if share >= 0.5 {
+            faults.scaled(Duration::from_millis(500))
+        } else {
+            Duration::ZERO
+        };
+        Budget::Allowed { added_latency }
+    }
+
+    pub fn reset(&self) {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Takes a thread slot, or `false` when `limit` requests are already in flight.
+    pub fn enter(&self, integration_code: &str, entity: &str, limit: usize) -> bool {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = in_flight
+            .entry((
+                integration_code.to_ascii_lowercase(),
+                entity.to_ascii_lowercase(),
+            ))
+            .or_insert(0);
+        if *slot >= limit {
+            return false;
+        }
+        *slot += 1;
+        true
+    }
+
+    pub fn leave(&self, integration_code: &str, entity: &str) {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = in_flight.get_mut(&(
+            integration_code.to_ascii_lowercase(),
+            entity.to_ascii_lowercase(),
+        )) {
+            *slot = slot.saturating_sub(1);
+        }
+    }
+}
+
+fn prune(requests: &mut VecDeque<Instant>, window: Duration) {
+    let now = Instant::now();
+    while requests
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= window)
+    {
+        requests.pop_front();
+    }
+}

@@ -1,0 +1,16 @@
+//! An emulator of the Autotask REST API v1.0, faithful to `shared/reference/autotask-rest-api.md`.
+//! Served under `/sandbox/autotask/ATServicesRest/...` (paths case-insensitive).
+
+mod http;
+pub mod limits;
+pub mod query;
+pub mod rules;
+pub mod schema;
+pub mod seed;
+mod service;
+pub mod store;
+pub mod units;
+
+pub use http::{configure, serve};
+pub use limits::Faults;
+pub use service::AutotaskSandbox;
