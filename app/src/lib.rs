@@ -1,3 +1,4 @@
+pub mod autotask;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -2,15 +2,17 @@
 //! database (a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is
 //! set) and a typed client that keeps cookies and carries the form token.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use psa_sync::{
+    autotask::{AutotaskClient, AutotaskConfig},
     config::Settings,
     domain::{
         accounts::{self, Email, Role},
         ids::ResellerId,
     },
     jobs::JobEvent,
+    sandbox::autotask::{AutotaskSandbox, seed},
     startup::Application,
     state::AppState,
 };
@@ -24,6 +26,7 @@ pub mod postgres;
 
 pub struct TestApp {
     pub address: String,
+    pub autotask_sandbox: Arc<AutotaskSandbox>,
     pub settings: Settings,
     pub state: Arc<AppState>,
     pub data_dir: Arc<TempDir>,
@@ -57,12 +60,14 @@ pub async fn spawn_app_with(settings: Settings, data_dir: Arc<TempDir>) -> TestA
     let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
+    let autotask_sandbox = app.autotask_sandbox();
     let (stop, stopped) = oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
     TestApp {
         address,
+        autotask_sandbox,
         settings,
         state,
         data_dir,
@@ -123,6 +128,30 @@ impl TestApp {
             page.body
         );
         user
+    }
+
+    /// The sandbox's Autotask entry URL (where zone discovery starts).
+    pub fn autotask_entry_url(&self) -> String {
+        format!("{}/sandbox/autotask/atservicesrest", self.address)
+    }
+
+    /// Settings for a client of the sandbox's API user: short timeouts, quick retries, no pacing.
+    pub fn autotask_config(&self) -> AutotaskConfig {
+        let mut config = AutotaskConfig::new(
+            &self.autotask_entry_url(),
+            seed::API_USER,
+            SecretString::from(seed::API_SECRET),
+            seed::INTEGRATION_CODE,
+        );
+        config.timeout = Duration::from_secs(5);
+        config.retry_base = Duration::from_millis(10);
+        config.max_retry_after = Duration::from_secs(2);
+        config.pace_scale = 0.0;
+        config
+    }
+
+    pub fn autotask_client(&self) -> AutotaskClient {
+        AutotaskClient::new(self.autotask_config()).expect("client")
     }
 
     /// Waits (without sleeping) for the next job to finish and says whether it succeeded.

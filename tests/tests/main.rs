@@ -1,6 +1,7 @@
 //! The one integration-test binary. Each module is one area; each test gets its own app.
 
 mod auth;
+mod autotask_protocol;
 mod csrf;
 mod jobs;
 mod pages;

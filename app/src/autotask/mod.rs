@@ -1,0 +1,16 @@
+//! The Autotask REST API v1.0 client: zone discovery, authentication headers, typed models,
+//! queries with paging and batched `in` filters, writes, typed errors, retries of what may be
+//! retried, and a limiter that keeps to the thread limit and the hourly threshold.
+
+mod client;
+mod error;
+mod filter;
+mod limiter;
+pub mod models;
+
+pub use client::{
+    AutotaskClient, AutotaskConfig, ConnectionReport, ContractChild, IN_BATCH, Page, Zone,
+};
+pub use error::AutotaskError;
+pub use filter::{Filter, QueryBody};
+pub use limiter::Limiter;
