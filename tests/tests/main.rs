@@ -1,7 +1,9 @@
 //! The one integration-test binary. Each module is one area; each test gets its own app.
 
 mod auth;
+mod autotask_client;
 mod autotask_protocol;
+mod autotask_rules;
 mod csrf;
 mod jobs;
 mod pages;
