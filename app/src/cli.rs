@@ -29,6 +29,18 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the built-in sandboxes.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Restore the sandboxes' seed data (stop the service first, or POST
+    /// /sandbox/autotask/_control/reset to a running one).
+    Reset,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,10 +3,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::Context;
 use clap::Parser;
 use psa_sync::{
-    cli::{Cli, Command, RoleArg, UserCommand},
+    cli::{Cli, Command, RoleArg, SandboxCommand, UserCommand},
     config::Settings,
     db,
     domain::accounts::{self, Email, Role},
+    sandbox::autotask::AutotaskSandbox,
     startup::{Application, shutdown_signal},
     telemetry,
 };
@@ -51,6 +52,17 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     role,
                 },
         } => add_user(settings, &reseller, &email, role).await,
+        Command::Sandbox {
+            command: SandboxCommand::Reset,
+        } => {
+            std::fs::create_dir_all(&settings.data_dir)?;
+            AutotaskSandbox::open(&settings.data_dir)?.reset()?;
+            println!(
+                "the Autotask sandbox in {} is back to its seed",
+                settings.data_dir.display()
+            );
+            Ok(())
+        }
     }
 }
 

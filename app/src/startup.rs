@@ -23,9 +23,11 @@ use crate::config::Settings;
 use crate::crypto::MasterKey;
 use crate::db;
 use crate::domain::accounts::{self, DemoLogin};
+use crate::domain::connections::{self, AutotaskConnectionInput};
 use crate::jobs::Queues;
 use crate::metrics::Metrics;
 use crate::routes::{self, csrf::verify_csrf, errors};
+use crate::sandbox::autotask::seed;
 use crate::sandbox::{self, autotask::AutotaskSandbox};
 use crate::state::AppState;
 
@@ -51,12 +53,15 @@ impl Application {
         let database_url = settings.database_url();
         let db = db::connect(&database_url).await?;
         db::migrate(&db).await?;
+        let key = MasterKey::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
         let demo_login = if settings.create_demo {
-            accounts::ensure_demo_reseller(&db).await?
+            create_demo(&db, &key).await?
         } else {
             None
         };
-        let key = MasterKey::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
         let queues = Queues::connect(&database_url, &settings.data_dir).await?;
         let (events, _) = broadcast::channel(1024);
         let state = Arc::new(AppState {
@@ -65,14 +70,12 @@ impl Application {
             queues,
             events,
             metrics: Metrics::new()?,
+            self_url: format!("http://127.0.0.1:{port}"),
         });
 
         let autotask_sandbox = web::Data::new(
             AutotaskSandbox::open(&settings.data_dir).context("opening the Autotask sandbox")?,
         );
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("binding {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let server = http_server(listener, state.clone(), autotask_sandbox.clone(), settings)?;
         let monitor = state
             .queues
@@ -212,6 +215,32 @@ async fn record_metrics(
     tracing::info!(%method, %route, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
     Ok(res)
 }
+
+/// On an empty database: the demo reseller, its admin, and its connection to the built-in
+/// Autotask sandbox, so a newcomer can work without any credentials.
+async fn create_demo(
+    db: &sea_orm::DatabaseConnection,
+    key: &MasterKey,
+) -> anyhow::Result<Option<DemoLogin>> {
+    let Some(demo) = accounts::ensure_demo_reseller(db).await? else {
+        return Ok(None);
+    };
+    let input = AutotaskConnectionInput {
+        api_url: Some(SANDBOX_AUTOTASK_PATH.to_owned()),
+        username: seed::API_USER.to_owned(),
+        integration_code: seed::INTEGRATION_CODE.to_owned(),
+        secret: Some(secrecy::SecretString::from(seed::API_SECRET)),
+    };
+    connections::save_autotask_connection(db, key, demo.reseller_id, input)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("connecting the demo reseller to the Autotask sandbox: {e}")
+        })?;
+    Ok(Some(demo))
+}
+
+/// The built-in Autotask sandbox's entry point, relative to this service.
+pub const SANDBOX_AUTOTASK_PATH: &str = "/sandbox/autotask/atservicesrest";
 
 /// Registers SIGTERM and SIGINT handlers now and returns a future that resolves on either.
 /// Registering before returning means a signal sent right after this call is never missed.

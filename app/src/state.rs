@@ -15,4 +15,6 @@ pub struct AppState {
     /// Job progress for live pages (and for tests, which wait on events instead of sleeping).
     pub events: broadcast::Sender<JobEvent>,
     pub metrics: Metrics,
+    /// This service's own address (for the built-in sandboxes).
+    pub self_url: String,
 }

@@ -19,6 +19,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub test_result: Option<String>,
     pub updated_at: DateTimeWithTimeZone,
+    pub api_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m20261123_000001_create_accounts;
 mod m20261123_000002_create_catalog;
 mod m20261123_000003_create_tasks;
 mod m20261123_000004_create_operations;
+mod m20261123_000005_add_autotask_api_url;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_catalog::Migration),
             Box::new(m20261123_000003_create_tasks::Migration),
             Box::new(m20261123_000004_create_operations::Migration),
+            Box::new(m20261123_000005_add_autotask_api_url::Migration),
         ]
     }
 }

@@ -10,36 +10,65 @@ use tests::spawn_app;
 fn refused(result: Result<i64, AutotaskError>, expected: &str) {
     match result {
         Err(AutotaskError::BusinessRule(messages)) => {
-            assert!(messages.iter().any(|m| m.contains(expected)), "expected '{expected}' in {messages:?}")
+            assert!(
+                messages.iter().any(|m| m.contains(expected)),
+                "expected '{expected}' in {messages:?}"
+            )
         }
         other => panic!("expected a business-rule refusal containing '{expected}', got {other:?}"),
     }
 }
 
 async fn contract(client: &AutotaskClient, company: &str, filter: Vec<Filter>) -> Contract {
-    let companies: Vec<Company> = client.query("Companies", &QueryBody::new(vec![Filter::eq("companyName", company)])).await.unwrap();
+    let companies: Vec<Company> = client
+        .query(
+            "Companies",
+            &QueryBody::new(vec![Filter::eq("companyName", company)]),
+        )
+        .await
+        .unwrap();
     let mut all = vec![Filter::eq("companyID", companies[0].id)];
     all.extend(filter);
-    client.query::<Contract>("Contracts", &QueryBody::new(all)).await.unwrap().remove(0)
+    client
+        .query::<Contract>("Contracts", &QueryBody::new(all))
+        .await
+        .unwrap()
+        .remove(0)
 }
 
 async fn billing_code(client: &AutotaskClient, name: &str) -> i64 {
-    client.query::<BillingCode>("BillingCodes", &QueryBody::new(vec![Filter::eq("name", name)])).await.unwrap()[0].id
+    client
+        .query::<BillingCode>(
+            "BillingCodes",
+            &QueryBody::new(vec![Filter::eq("name", name)]),
+        )
+        .await
+        .unwrap()[0]
+        .id
 }
 
 async fn service(client: &AutotaskClient, name: &str) -> Service {
-    client.query::<Service>("Services", &QueryBody::new(vec![Filter::eq("name", name)])).await.unwrap().remove(0)
+    client
+        .query::<Service>("Services", &QueryBody::new(vec![Filter::eq("name", name)]))
+        .await
+        .unwrap()
+        .remove(0)
 }
 
 #[tokio::test]
 async fn contract_services_only_go_on_recurring_service_contracts() {
     let app = spawn_app().await;
     let client = app.autotask_client();
-    let time_and_materials = contract(&client, "Coho Winery", vec![Filter::eq("contractType", 1)]).await;
+    let time_and_materials =
+        contract(&client, "Coho Winery", vec![Filter::eq("contractType", 1)]).await;
     let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
     refused(
         client
-            .create_contract_child(time_and_materials.id, ContractChild::Services, &json!({"contractID": time_and_materials.id, "serviceID": e3.id}))
+            .create_contract_child(
+                time_and_materials.id,
+                ContractChild::Services,
+                &json!({"contractID": time_and_materials.id, "serviceID": e3.id}),
+            )
             .await,
         "contractID must reference a Recurring Service type Contract",
     );
@@ -49,7 +78,12 @@ async fn contract_services_only_go_on_recurring_service_contracts() {
 async fn an_adjustment_must_fall_within_the_contract_dates() {
     let app = spawn_app().await;
     let client = app.autotask_client();
-    let monthly = contract(&client, "Fabrikam Inc", vec![Filter::eq("contractPeriodType", 1)]).await;
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
     let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
     for date in ["2025-12-31T00:00:00", "2028-01-01T00:00:00"] {
         refused(
@@ -81,7 +115,12 @@ async fn service_names_are_unique_regardless_of_case() {
     );
     let other = service(&client, "Microsoft 365 E5 (Monthly)").await;
     refused(
-        client.update("Services", &json!({"id": other.id, "name": "Microsoft 365 E3 (Monthly)"})).await,
+        client
+            .update(
+                "Services",
+                &json!({"id": other.id, "name": "Microsoft 365 E3 (Monthly)"}),
+            )
+            .await,
         "IX_service",
     );
 }
@@ -96,10 +135,18 @@ async fn field_lengths_are_enforced() {
         .create("Services", &json!({"name": ok_name, "description": "d".repeat(400), "invoiceDescription": "i".repeat(1000), "unitPrice":1,"periodType":1,"billingCodeID":code}))
         .await
         .unwrap();
-    for (field, len) in [("name", 151), ("description", 401), ("invoiceDescription", 1001)] {
-        let mut body = json!({"name":"Length test","unitPrice":1,"periodType":1,"billingCodeID":code});
+    for (field, len) in [
+        ("name", 151),
+        ("description", 401),
+        ("invoiceDescription", 1001),
+    ] {
+        let mut body =
+            json!({"name":"Length test","unitPrice":1,"periodType":1,"billingCodeID":code});
         body[field] = Value::from("x".repeat(len));
-        refused(client.create("Services", &body).await, &format!("{field} exceeds its maximum length"));
+        refused(
+            client.create("Services", &body).await,
+            &format!("{field} exceeds its maximum length"),
+        );
     }
 }
 
@@ -108,11 +155,40 @@ async fn required_fields_are_named_when_missing() {
     let app = spawn_app().await;
     let client = app.autotask_client();
     let code = billing_code(&client, "Recurring Services").await;
-    refused(client.create("Services", &json!({"name":"No price","periodType":1,"billingCodeID":code})).await, "Required field unitPrice is missing.");
-    refused(client.create("Services", &json!({"name":"No period","unitPrice":1,"billingCodeID":code})).await, "Required field periodType is missing.");
-    refused(client.create("Companies", &json!({"companyName":"No phone","companyType":1,"ownerResourceID":1})).await, "Required field phone is missing.");
     refused(
-        client.create("Companies", &json!({"companyName":"Bad owner","companyType":1,"phone":"1","ownerResourceID":1})).await,
+        client
+            .create(
+                "Services",
+                &json!({"name":"No price","periodType":1,"billingCodeID":code}),
+            )
+            .await,
+        "Required field unitPrice is missing.",
+    );
+    refused(
+        client
+            .create(
+                "Services",
+                &json!({"name":"No period","unitPrice":1,"billingCodeID":code}),
+            )
+            .await,
+        "Required field periodType is missing.",
+    );
+    refused(
+        client
+            .create(
+                "Companies",
+                &json!({"companyName":"No phone","companyType":1,"ownerResourceID":1}),
+            )
+            .await,
+        "Required field phone is missing.",
+    );
+    refused(
+        client
+            .create(
+                "Companies",
+                &json!({"companyName":"Bad owner","companyType":1,"phone":"1","ownerResourceID":1}),
+            )
+            .await,
         "Reference value on field: ownerResourceID of type: Resource does not exist or is invalid.",
     );
 }
@@ -134,18 +210,37 @@ async fn a_service_needs_an_active_recurring_billing_code() {
 async fn only_adjusted_price_and_invoice_description_of_a_contract_service_can_change() {
     let app = spawn_app().await;
     let client = app.autotask_client();
-    let monthly = contract(&client, "Fabrikam Inc", vec![Filter::eq("contractPeriodType", 1)]).await;
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
     let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
     let cs = client
-        .create_contract_child(monthly.id, ContractChild::Services, &json!({"contractID": monthly.id, "serviceID": e3.id}))
+        .create_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"contractID": monthly.id, "serviceID": e3.id}),
+        )
         .await
         .unwrap();
     refused(
-        client.update_contract_child(monthly.id, ContractChild::Services, &json!({"id": cs, "unitCost": 1.0})).await,
+        client
+            .update_contract_child(
+                monthly.id,
+                ContractChild::Services,
+                &json!({"id": cs, "unitCost": 1.0}),
+            )
+            .await,
         "read-only except adjustedPrice and invoiceDescription",
     );
     client
-        .update_contract_child(monthly.id, ContractChild::Services, &json!({"id": cs, "adjustedPrice": 30.0, "serviceID": e3.id}))
+        .update_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"id": cs, "adjustedPrice": 30.0, "serviceID": e3.id}),
+        )
         .await
         .expect("sending an unchanged read-only field is harmless");
 }
@@ -154,25 +249,56 @@ async fn only_adjusted_price_and_invoice_description_of_a_contract_service_can_c
 async fn a_contract_start_date_is_locked_once_it_has_services() {
     let app = spawn_app().await;
     let client = app.autotask_client();
-    let monthly = contract(&client, "Fabrikam Inc", vec![Filter::eq("contractPeriodType", 1)]).await;
-    client.update("Contracts", &json!({"id": monthly.id, "startDate": "2026-02-01T00:00:00Z"})).await.unwrap();
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
+    client
+        .update(
+            "Contracts",
+            &json!({"id": monthly.id, "startDate": "2026-02-01T00:00:00Z"}),
+        )
+        .await
+        .unwrap();
     let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
     client
-        .create_contract_child(monthly.id, ContractChild::Services, &json!({"contractID": monthly.id, "serviceID": e3.id}))
+        .create_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"contractID": monthly.id, "serviceID": e3.id}),
+        )
         .await
         .unwrap();
     refused(
-        client.update("Contracts", &json!({"id": monthly.id, "startDate": "2026-03-01T00:00:00Z"})).await,
+        client
+            .update(
+                "Contracts",
+                &json!({"id": monthly.id, "startDate": "2026-03-01T00:00:00Z"}),
+            )
+            .await,
         "start date cannot be changed because the contract has services",
     );
-    client.update("Contracts", &json!({"id": monthly.id, "contractName": "Renamed"})).await.unwrap();
+    client
+        .update(
+            "Contracts",
+            &json!({"id": monthly.id, "contractName": "Renamed"}),
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn units_never_go_below_zero() {
     let app = spawn_app().await;
     let client = app.autotask_client();
-    let monthly = contract(&client, "Fabrikam Inc", vec![Filter::eq("contractPeriodType", 1)]).await;
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
     let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
     client
         .create("ContractServiceAdjustments", &json!({"contractID": monthly.id, "serviceID": e3.id, "effectiveDate": "2026-02-01T00:00:00", "unitChange": 3}))

@@ -26,6 +26,7 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_and_changes_nothing()
                 ("integration_code", "c"),
             ],
         ),
+        ("/settings/autotask/test", vec![]),
         (
             "/settings/marketplace",
             vec![

@@ -2,6 +2,8 @@
 
 mod auth;
 mod autotask_client;
+mod autotask_connection;
+mod autotask_limits;
 mod autotask_protocol;
 mod autotask_rules;
 mod csrf;

@@ -103,3 +103,32 @@ impl Limiter {
         (budget.threshold, budget.reported + budget.since)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pacing_starts_at_half_the_threshold_and_doubles_at_three_quarters() {
+        let limiter = Limiter::new(1.0);
+        limiter.report(100, 48);
+        assert_eq!(limiter.pace(), Duration::ZERO, "49 of 100");
+        assert_eq!(limiter.pace(), Duration::from_millis(500), "50 of 100");
+        limiter.report(100, 74);
+        assert_eq!(limiter.pace(), Duration::from_secs(1), "75 of 100");
+        assert_eq!(limiter.usage(), (100, 75));
+    }
+
+    #[test]
+    fn the_budget_is_refreshed_after_250_requests() {
+        let limiter = Limiter::new(0.0);
+        assert!(limiter.needs_report());
+        limiter.report(10_000, 0);
+        for _ in 0..249 {
+            limiter.pace();
+        }
+        assert!(!limiter.needs_report());
+        limiter.pace();
+        assert!(limiter.needs_report());
+    }
+}

@@ -28,6 +28,7 @@ pub async fn find_marketplace_connection<C: ConnectionTrait>(
 
 /// The fields of an Autotask connection as stored (the secret already sealed).
 pub struct StoredAutotaskConnection {
+    pub api_url: Option<String>,
     pub username: String,
     pub integration_code: String,
     pub secret_ciphertext: String,
@@ -41,6 +42,7 @@ pub async fn upsert_autotask_connection<C: ConnectionTrait>(
     use autotask_connections::Column;
     let model = autotask_connections::ActiveModel {
         reseller_id: Set(reseller.0),
+        api_url: Set(row.api_url),
         username: Set(row.username),
         integration_code: Set(row.integration_code),
         secret_ciphertext: Set(row.secret_ciphertext),
@@ -54,6 +56,7 @@ pub async fn upsert_autotask_connection<C: ConnectionTrait>(
         .on_conflict(
             OnConflict::column(Column::ResellerId)
                 .update_columns([
+                    Column::ApiUrl,
                     Column::Username,
                     Column::IntegrationCode,
                     Column::SecretCiphertext,
@@ -111,6 +114,28 @@ pub async fn upsert_marketplace_connection<C: ConnectionTrait>(
                 ])
                 .to_owned(),
         )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records the outcome of a connection test.
+pub async fn record_autotask_test<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    zone_url: Option<String>,
+    result: &str,
+) -> Result<(), DbErr> {
+    use autotask_connections::Column;
+    use sea_orm::sea_query::Expr;
+    autotask_connections::Entity::update_many()
+        .col_expr(Column::ZoneUrl, Expr::value(zone_url))
+        .col_expr(
+            Column::TestedAt,
+            Expr::value(Some(Utc::now().fixed_offset())),
+        )
+        .col_expr(Column::TestResult, Expr::value(Some(result.to_owned())))
+        .filter(Column::ResellerId.eq(reseller.0))
         .exec(db)
         .await?;
     Ok(())

@@ -196,6 +196,7 @@ pub async fn add_user(
 
 /// The login printed on first start.
 pub struct DemoLogin {
+    pub reseller_id: ResellerId,
     pub email: String,
     pub password: SecretString,
 }
@@ -217,7 +218,8 @@ pub async fn ensure_demo_reseller(db: &DatabaseConnection) -> anyhow::Result<Opt
     let password = generate_password();
     let email = Email::parse(DEMO_EMAIL)?;
     match add_user(db, DEMO_RESELLER, &email, Role::Admin, &password).await {
-        Ok(_) => Ok(Some(DemoLogin {
+        Ok((reseller_id, _)) => Ok(Some(DemoLogin {
+            reseller_id,
             email: DEMO_EMAIL.to_owned(),
             password,
         })),

@@ -5,6 +5,7 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::autotask::{AutotaskClient, AutotaskConfig, ConnectionReport};
 use crate::crypto::MasterKey;
 use crate::db::{
     self,
@@ -14,6 +15,8 @@ use crate::domain::ids::ResellerId;
 
 /// A new or changed Autotask connection; `secret: None` keeps the stored secret.
 pub struct AutotaskConnectionInput {
+    /// Where zone discovery starts; `None` means Autotask's own entry point.
+    pub api_url: Option<String>,
     pub username: String,
     pub integration_code: String,
     pub secret: Option<SecretString>,
@@ -31,10 +34,12 @@ pub struct MarketplaceConnectionInput {
 /// What a settings page may show about the Autotask connection.
 #[derive(Debug, Clone, Default)]
 pub struct AutotaskConnectionSummary {
+    pub api_url: Option<String>,
     pub username: String,
     pub integration_code: String,
     pub has_secret: bool,
     pub zone_url: Option<String>,
+    pub test_result: Option<String>,
 }
 
 /// What a settings page may show about the marketplace connection.
@@ -89,6 +94,10 @@ pub async fn save_autotask_connection(
         db,
         reseller,
         StoredAutotaskConnection {
+            api_url: input
+                .api_url
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
             username,
             integration_code,
             secret_ciphertext,
@@ -147,10 +156,12 @@ pub async fn autotask_connection_summary(
         .await
         .context("reading the Autotask connection")?;
     Ok(row.map(|row| AutotaskConnectionSummary {
+        api_url: row.api_url,
         username: row.username,
         integration_code: row.integration_code,
         has_secret: !row.secret_ciphertext.is_empty(),
         zone_url: row.zone_url,
+        test_result: row.test_result,
     }))
 }
 
@@ -183,4 +194,75 @@ pub async fn autotask_secret(
     row.map(|row| key.open(&row.secret_ciphertext))
         .transpose()
         .context("opening the Autotask secret")
+}
+
+/// Autotask's own entry point for zone discovery.
+pub const AUTOTASK_ENTRY_URL: &str = "https://webservices.autotask.net/atservicesrest";
+
+/// A client for the reseller's Autotask, or `None` when no connection is set up. A stored URL
+/// that starts with `/` is on this service itself (the built-in sandbox) and is resolved
+/// against `self_url`, so the demo keeps working when the port changes.
+pub async fn autotask_client(
+    db: &DatabaseConnection,
+    key: &MasterKey,
+    reseller: ResellerId,
+    self_url: &str,
+) -> anyhow::Result<Option<AutotaskClient>> {
+    let Some(row) = db::connections::find_autotask_connection(db, reseller)
+        .await
+        .context("reading the Autotask connection")?
+    else {
+        return Ok(None);
+    };
+    let secret = key
+        .open(&row.secret_ciphertext)
+        .context("opening the Autotask secret")?;
+    let entry = match row.api_url.as_deref() {
+        Some(relative) if relative.starts_with('/') => {
+            format!("{}{relative}", self_url.trim_end_matches('/'))
+        }
+        Some(url) => url.to_owned(),
+        None => AUTOTASK_ENTRY_URL.to_owned(),
+    };
+    let config = AutotaskConfig::new(&entry, &row.username, secret, &row.integration_code);
+    Ok(Some(AutotaskClient::new(config)?))
+}
+
+/// The outcome of the settings page's Autotask **Test** button.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionTest {
+    Connected(ConnectionReport),
+    Failed(String),
+    NotSetUp,
+}
+
+/// Tests the Autotask connection and records the outcome (zone, time, result).
+pub async fn test_autotask_connection(
+    db: &DatabaseConnection,
+    key: &MasterKey,
+    reseller: ResellerId,
+    self_url: &str,
+) -> anyhow::Result<ConnectionTest> {
+    let Some(client) = autotask_client(db, key, reseller, self_url).await? else {
+        return Ok(ConnectionTest::NotSetUp);
+    };
+    let outcome = match client.test_connection().await {
+        Ok(report) => ConnectionTest::Connected(report),
+        Err(e) => ConnectionTest::Failed(e.to_string()),
+    };
+    let (zone, text) = match &outcome {
+        ConnectionTest::Connected(r) => (
+            Some(r.zone_url.clone()),
+            format!(
+                "Connected to zone {} as {}; {} of {} requests used this hour.",
+                r.zone_name, r.api_user, r.used, r.threshold
+            ),
+        ),
+        ConnectionTest::Failed(message) => (None, format!("Failed: {message}")),
+        ConnectionTest::NotSetUp => (None, String::new()),
+    };
+    db::connections::record_autotask_test(db, reseller, zone, &text)
+        .await
+        .context("recording the connection test")?;
+    Ok(outcome)
 }

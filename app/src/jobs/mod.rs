@@ -49,6 +49,9 @@ enum Backend {
 #[derive(Clone)]
 pub struct Queues {
     backend: Backend,
+    /// Names this process's workers apart from those of other nodes and of earlier runs (whose
+    /// registrations linger until their heartbeat lease runs out).
+    node: String,
 }
 
 const SQLITE_POLL: Duration = Duration::from_millis(500);
@@ -68,6 +71,7 @@ impl Queues {
             )?;
             return Ok(Self {
                 backend: Backend::Postgres(pool),
+                node: node_name(),
             });
         }
         let path = data_dir.join("jobs.db");
@@ -86,6 +90,7 @@ impl Queues {
             .context("setting up the job queue tables")?;
         Ok(Self {
             backend: Backend::Sqlite(pool),
+            node: node_name(),
         })
     }
 
@@ -106,11 +111,12 @@ impl Queues {
     /// A monitor running one worker per job type.
     pub fn monitor(&self, state: Arc<AppState>) -> Monitor {
         let monitor = Monitor::new();
+        let node = self.node.clone();
         match &self.backend {
             Backend::Sqlite(pool) => {
                 let storage = sqlite_storage::<ping::PingJob>(pool).poll_with_interval(SQLITE_POLL);
                 monitor.register(move |_| {
-                    WorkerBuilder::new(ping::PingJob::NAME)
+                    WorkerBuilder::new(worker_name(ping::PingJob::NAME, &node))
                         .backend(storage.clone())
                         .data(state.clone())
                         .build(ping::handle)
@@ -119,7 +125,7 @@ impl Queues {
             Backend::Postgres(pool) => {
                 let storage = postgres_storage::<ping::PingJob>(pool).with_pubsub();
                 monitor.register(move |_| {
-                    WorkerBuilder::new(ping::PingJob::NAME)
+                    WorkerBuilder::new(worker_name(ping::PingJob::NAME, &node))
                         .backend(storage.clone())
                         .data(state.clone())
                         .build(ping::handle)
@@ -127,6 +133,14 @@ impl Queues {
             }
         }
     }
+}
+
+fn node_name() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..8].to_owned()
+}
+
+fn worker_name(job: &str, node: &str) -> String {
+    format!("{job}@{node}")
 }
 
 fn sqlite_storage<J: Job>(pool: &SqlitePool) -> SqliteStorage<J> {

@@ -33,6 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(settings::save_autotask),
         )
         .route(
+            "/settings/autotask/test",
+            web::post().to(settings::test_autotask),
+        )
+        .route(
             "/settings/marketplace",
             web::post().to(settings::save_marketplace),
         )

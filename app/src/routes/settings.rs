@@ -7,7 +7,7 @@ use views::pages::settings::{ConnectionsView, settings as settings_page};
 
 use crate::domain::accounts::SignedIn;
 use crate::domain::connections::{
-    self, AutotaskConnectionInput, ConnectionError, MarketplaceConnectionInput,
+    self, AutotaskConnectionInput, ConnectionError, ConnectionTest, MarketplaceConnectionInput,
 };
 use crate::jobs::ping::PingJob;
 use crate::routes::{
@@ -30,6 +30,8 @@ async fn render(
         .await?
         .unwrap_or_default();
     let view = ConnectionsView {
+        autotask_api_url: autotask.api_url.unwrap_or_default(),
+        autotask_test_result: autotask.test_result,
         autotask_username: autotask.username,
         autotask_integration_code: autotask.integration_code,
         autotask_secret_set: autotask.has_secret,
@@ -52,6 +54,8 @@ pub async fn show(
 
 #[derive(Deserialize)]
 pub struct AutotaskForm {
+    #[serde(default)]
+    api_url: String,
     username: String,
     secret: Option<SecretString>,
     integration_code: String,
@@ -89,6 +93,7 @@ pub async fn save_autotask(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let input = AutotaskConnectionInput {
+        api_url: Some(form.api_url),
         username: form.username,
         integration_code: form.integration_code,
         secret: form.secret,
@@ -157,5 +162,31 @@ pub async fn run_test_job(
         &session,
         "A test job is queued; its result appears in the action log.",
     );
+    Ok(see_other("/settings"))
+}
+
+pub async fn test_autotask(
+    state: web::Data<AppState>,
+    session: Session,
+    Admin(user): Admin,
+) -> Result<HttpResponse, AppError> {
+    let outcome = connections::test_autotask_connection(
+        &state.db,
+        &state.key,
+        user.reseller_id,
+        &state.self_url,
+    )
+    .await?;
+    let message = match outcome {
+        ConnectionTest::Connected(report) => format!(
+            "Autotask answered: zone {}, API user {}, {} of {} requests used this hour.",
+            report.zone_name, report.api_user, report.used, report.threshold
+        ),
+        ConnectionTest::Failed(reason) => {
+            format!("The Autotask connection does not work: {reason}")
+        }
+        ConnectionTest::NotSetUp => "Save the Autotask connection first.".to_owned(),
+    };
+    flash(&session, message);
     Ok(see_other("/settings"))
 }

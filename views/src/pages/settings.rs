@@ -6,6 +6,8 @@ use crate::layout::{Nav, PageContext, page};
 /// The connection fields a page may show (never a secret, only whether one is stored).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionsView {
+    pub autotask_api_url: String,
+    pub autotask_test_result: Option<String>,
     pub autotask_username: String,
     pub autotask_integration_code: String,
     pub autotask_secret_set: bool,
@@ -31,8 +33,14 @@ pub fn settings(ctx: &PageContext, view: &ConnectionsView, error: Option<&str>) 
                     (text_input("API user name", "username", &view.autotask_username, Some("The API-only user created in Autotask.")))
                     (secret_input("API secret", "secret", view.autotask_secret_set))
                     (text_input("Integration code", "integration_code", &view.autotask_integration_code, None))
+                    (text_input("API address (advanced)", "api_url", &view.autotask_api_url, Some("Leave empty to find your Autotask zone automatically. The demo points at the built-in sandbox.")))
                     p { button type="submit" { "Save Autotask connection" } }
                 }
+                form method="post" action="/settings/autotask/test" {
+                    (csrf_field(&ctx.csrf_token))
+                    button type="submit" class="secondary" { "Test the Autotask connection" }
+                }
+                @if let Some(result) = &view.autotask_test_result { p.hint { "Last test: " (result) } }
             }
             div.card {
                 h2 { "Marketplace connection" }

@@ -200,3 +200,40 @@ fn prune(requests: &mut VecDeque<Instant>, window: Duration) {
         requests.pop_front();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_is_added_from_half_and_three_quarters_of_the_threshold() {
+        let limits = Limits::default();
+        let faults = Faults {
+            threshold: 8,
+            ..Faults::default()
+        };
+        let latencies: Vec<Duration> = (0..8)
+            .map(|_| match limits.count(&faults) {
+                Budget::Allowed { added_latency } => added_latency,
+                Budget::Exceeded { .. } => panic!("refused too early"),
+            })
+            .collect();
+        let ms: Vec<u128> = latencies.iter().map(Duration::as_millis).collect();
+        assert_eq!(ms, [0, 0, 0, 500, 500, 1000, 1000, 1000]);
+        assert!(matches!(limits.count(&faults), Budget::Exceeded { .. }));
+        assert_eq!(limits.usage(&faults), 8, "refused requests are not counted");
+    }
+
+    #[test]
+    fn a_fourth_slot_is_refused_until_one_is_left() {
+        let limits = Limits::default();
+        assert!((0..3).all(|_| limits.enter("CODE", "Companies", 3)));
+        assert!(!limits.enter("code", "companies", 3));
+        assert!(
+            limits.enter("CODE", "Contracts", 3),
+            "another entity has its own slots"
+        );
+        limits.leave("CODE", "Companies");
+        assert!(limits.enter("CODE", "Companies", 3));
+    }
+}

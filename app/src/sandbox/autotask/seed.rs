@@ -278,7 +278,7 @@ fn seed_contracts(store: &mut Store, n: usize, name: &str, company: i64, service
                 "2026-01-01T00:00:00Z",
                 "2027-12-31T00:00:00Z",
             );
-            if n % 3 == 0 {
+            if n.is_multiple_of(3) {
                 contract(
                     store,
                     "Microsoft 365 (annual)",
@@ -290,7 +290,7 @@ fn seed_contracts(store: &mut Store, n: usize, name: &str, company: i64, service
                 );
             }
             // A few customers already bill licences, so reconciliation has something to find.
-            if n % 4 == 0 && monthly > 0 {
+            if n.is_multiple_of(4) && monthly > 0 {
                 let service = services[n % services.len()];
                 let adjustment = json!({"serviceID":service,"effectiveDate":"2026-01-01T00:00:00","unitChange":5 + n as i64});
                 create(
