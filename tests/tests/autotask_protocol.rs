@@ -369,3 +369,54 @@ async fn a_post_originated_cursor_refuses_get_and_a_query_needs_a_filter() {
         "adjustments cannot be queried"
     );
 }
+
+#[tokio::test]
+async fn the_sandbox_runs_on_its_own_and_takes_fault_switches_over_http() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let sandbox = std::sync::Arc::new(psa_sync::sandbox::autotask::AutotaskSandbox::in_memory());
+    let server = psa_sync::sandbox::autotask::serve(listener, sandbox.clone()).unwrap();
+    let handle = server.handle();
+    tokio::spawn(server);
+
+    let zone: Value = Client::new()
+        .get(format!(
+            "{address}/sandbox/autotask/atservicesrest/v1.0/zoneInformation?user={}",
+            seed::API_USER
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        zone["url"],
+        format!("{address}/sandbox/autotask/ATServicesRest/")
+    );
+
+    let control: Value = Client::new()
+        .post(format!("{address}/sandbox/autotask/_control"))
+        .json(&json!({"fail_next": 2, "latency_ms": 5}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(control["faults"]["fail_next"], 2);
+    assert_eq!(sandbox.faults().latency_ms, 5);
+    let raw = Raw {
+        http: Client::new(),
+        base: format!("{address}/sandbox/autotask"),
+    };
+    let (status, _) = raw
+        .send(
+            reqwest::Method::GET,
+            "/ATServicesRest/V1.0/Companies/entityInformation",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    handle.stop(false).await;
+}
