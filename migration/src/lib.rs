@@ -68,3 +68,16 @@ pub(crate) fn index(
     }
     index.take()
 }
+
+/// Drops tables in the order given (children first), for `down` migrations.
+pub(crate) async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: Vec<DynIden>,
+) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).if_exists().take())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::fk;
+use crate::{drop_tables, fk};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -193,17 +193,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Settings::Table.into_iden(),
-            MarketplaceConnections::Table.into_iden(),
-            AutotaskConnections::Table.into_iden(),
-            Users::Table.into_iden(),
-            Resellers::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().take())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Settings::Table.into_iden(),
+                MarketplaceConnections::Table.into_iden(),
+                AutotaskConnections::Table.into_iden(),
+                Users::Table.into_iden(),
+                Resellers::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{fk, index, money_null, unique_index};
+use crate::{drop_tables, fk, index, money_null, unique_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -238,16 +238,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Subscriptions::Table.into_iden(),
-            FeeMappings::Table.into_iden(),
-            Products::Table.into_iden(),
-            Customers::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().take())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Subscriptions::Table.into_iden(),
+                FeeMappings::Table.into_iden(),
+                Products::Table.into_iden(),
+                Customers::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

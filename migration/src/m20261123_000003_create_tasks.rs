@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{fk, index, money_null, unique_index};
+use crate::{drop_tables, fk, index, money_null, unique_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -268,15 +268,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            JournalSteps::Table.into_iden(),
-            TaskLines::Table.into_iden(),
-            SyncTasks::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().take())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                JournalSteps::Table.into_iden(),
+                TaskLines::Table.into_iden(),
+                SyncTasks::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::{fk, index, unique_index};
+use crate::{drop_tables, fk, index, unique_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -179,16 +179,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            ApiUsage::Table.into_iden(),
-            ScheduleTicks::Table.into_iden(),
-            ActionLog::Table.into_iden(),
-            CheckRuns::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().take())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                ApiUsage::Table.into_iden(),
+                ScheduleTicks::Table.into_iden(),
+                ActionLog::Table.into_iden(),
+                CheckRuns::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
