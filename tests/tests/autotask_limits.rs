@@ -54,7 +54,8 @@ async fn any_company_id(client: &AutotaskClient) -> i64 {
 #[tokio::test]
 async fn a_fourth_concurrent_request_on_one_entity_gets_429_itgenatr005() {
     let app = spawn_app().await;
-    app.autotask_sandbox.update_faults(|f| f.latency_ms = 1_000);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.latency_ms = 1_000);
     let results = join_all((0..4).map(|_| raw_get(&app, "Companies/entityInformation"))).await;
     let refused: Vec<_> = results
         .iter()
@@ -94,7 +95,8 @@ async fn two_hundred_concurrent_client_calls_never_hit_the_thread_limit() {
     let app = spawn_app().await;
     let client = client_without_retries(&app);
     let id = any_company_id(&client).await;
-    app.autotask_sandbox.update_faults(|f| f.latency_ms = 15);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.latency_ms = 15);
     let results = join_all((0..200).map(|_| client.get::<Company>("Companies", id))).await;
     let failures: Vec<_> = results.iter().filter(|r| r.is_err()).collect();
     assert!(
@@ -146,7 +148,7 @@ async fn a_429_with_retry_after_is_honoured_then_the_read_succeeds() {
     let client = app.autotask_client();
     let id = any_company_id(&client).await;
     app.autotask_sandbox
-        .update_faults(|f| f.rate_limit_next = 1);
+        .update_faults(|f| f.injected.rate_limit_next = 1);
     let company: Option<Company> = client.get("Companies", id).await.unwrap();
     assert!(company.is_some());
     assert_eq!(client.calls().get("Companies GET"), Some(&2));
@@ -161,15 +163,16 @@ async fn five_hundreds_and_timeouts_surface_as_transient() {
     let client = AutotaskClient::new(config).unwrap();
     let id = any_company_id(&client).await;
 
-    app.autotask_sandbox.update_faults(|f| f.fail_next = 1);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.fail_next = 1);
     assert!(matches!(
         client.get::<Company>("Companies", id).await,
         Err(AutotaskError::Transient(_))
     ));
 
     app.autotask_sandbox.update_faults(|f| {
-        f.timeout_next = 1;
-        f.hold_ms = 2_000;
+        f.injected.timeout_next = 1;
+        f.injected.hold_ms = 2_000;
     });
     match client.get::<Company>("Companies", id).await {
         Err(AutotaskError::Transient(message)) => {
@@ -179,7 +182,8 @@ async fn five_hundreds_and_timeouts_surface_as_transient() {
     }
 
     // With retries, a transient failure on a read is retried and succeeds.
-    app.autotask_sandbox.update_faults(|f| f.fail_next = 1);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.fail_next = 1);
     let retrying = app.autotask_client();
     assert!(
         retrying
@@ -201,8 +205,8 @@ async fn a_write_whose_answer_is_lost_is_visible_on_re_read_and_not_repeated() {
         .await
         .unwrap();
     app.autotask_sandbox.update_faults(|f| {
-        f.lose_next_answer = 1;
-        f.hold_ms = 2_000;
+        f.injected.lose_next_answer = 1;
+        f.injected.hold_ms = 2_000;
     });
     let result = client
         .create("Companies", &json!({"companyName":"Lost Answer Ltd","companyType":1,"phone":"1","ownerResourceID":owner[0]["id"]}))
@@ -234,7 +238,8 @@ async fn a_write_refused_by_a_5xx_is_not_retried_blindly() {
         .query("Resources", &QueryBody::new(vec![Filter::all()]))
         .await
         .unwrap();
-    app.autotask_sandbox.update_faults(|f| f.fail_next = 1);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.fail_next = 1);
     let result = client
         .create("Companies", &json!({"companyName":"Unlucky Ltd","companyType":1,"phone":"1","ownerResourceID":owner[0]["id"]}))
         .await;

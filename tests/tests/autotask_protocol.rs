@@ -405,7 +405,7 @@ async fn the_sandbox_runs_on_its_own_and_takes_fault_switches_over_http() {
         .await
         .unwrap();
     assert_eq!(control["faults"]["fail_next"], 2);
-    assert_eq!(sandbox.faults().latency_ms, 5);
+    assert_eq!(sandbox.faults().injected.latency_ms, 5);
     let raw = Raw {
         http: Client::new(),
         base: format!("{address}/sandbox/autotask"),

@@ -3,3 +3,4 @@
 //! side is written from the references on its own, so a wrong field name cannot pass both.
 
 pub mod autotask;
+pub mod faults;

@@ -236,13 +236,13 @@ async fn api(
         code,
         entity,
     };
-    let delay = added_latency + Duration::from_millis(faults.latency_ms);
+    let delay = added_latency + Duration::from_millis(faults.injected.latency_ms);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let injected = {
         let mut live = sandbox.faults.lock().unwrap_or_else(|e| e.into_inner());
-        let injected = live.next_fault();
+        let injected = live.injected.next_fault();
         faults = live.clone();
         injected
     };
@@ -259,7 +259,7 @@ async fn api(
                 .body(json!({"errors": ["Too many requests. Please retry later."]}).to_string());
         }
         Injected::Timeout => {
-            tokio::time::sleep(Duration::from_millis(faults.hold_ms)).await;
+            tokio::time::sleep(Duration::from_millis(faults.injected.hold_ms)).await;
             return HttpResponse::GatewayTimeout().finish();
         }
         Injected::None => {}
@@ -274,10 +274,11 @@ async fn api(
             .faults
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .injected
             .lose_answer();
         if lose {
             // The write is applied; the caller never hears so.
-            tokio::time::sleep(Duration::from_millis(faults.hold_ms)).await;
+            tokio::time::sleep(Duration::from_millis(faults.injected.hold_ms)).await;
             return HttpResponse::GatewayTimeout().finish();
         }
     }

@@ -9,7 +9,9 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-/// Switchable behaviour, set by tests or through `/sandbox/autotask/_control`.
+pub use crate::sandbox::faults::{Injected, Injection};
+
+/// Autotask's switches: its limits, and the faults every sandbox can inject.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -19,21 +21,8 @@ pub struct Faults {
     pub time_scale: f64,
     /// Concurrent requests per (integration code, entity).
     pub thread_limit: usize,
-    /// Added to every authenticated request, in milliseconds.
-    pub latency_ms: u64,
-    /// How long a "timeout" or a lost answer holds the connection before giving up.
-    pub hold_ms: u64,
-    /// Probabilities (0–1) for benchmarks and demos.
-    pub error_rate: f64,
-    pub rate_limit_rate: f64,
-    pub timeout_rate: f64,
-    pub lose_answer_rate: f64,
-    /// Deterministic one-shots for tests: the next N requests fail that way.
-    pub fail_next: u32,
-    pub rate_limit_next: u32,
-    pub timeout_next: u32,
-    /// The next N writes are applied but their answer is lost.
-    pub lose_next_answer: u32,
+    #[serde(flatten)]
+    pub injected: Injection,
 }
 
 impl Default for Faults {
@@ -42,68 +31,12 @@ impl Default for Faults {
             threshold: 10_000,
             time_scale: 1.0,
             thread_limit: 3,
-            latency_ms: 0,
-            hold_ms: 30_000,
-            error_rate: 0.0,
-            rate_limit_rate: 0.0,
-            timeout_rate: 0.0,
-            lose_answer_rate: 0.0,
-            fail_next: 0,
-            rate_limit_next: 0,
-            timeout_next: 0,
-            lose_next_answer: 0,
+            injected: Injection::default(),
         }
     }
-}
-
-/// What a request runs into before it is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Injected {
-    None,
-    ServerError,
-    RateLimited,
-    Timeout,
 }
 
 impl Faults {
-    fn roll(rate: f64) -> bool {
-        rate > 0.0 && rand::random::<f64>() < rate
-    }
-
-    /// Takes the fault (if any) this request meets.
-    pub fn next_fault(&mut self) -> Injected {
-        if self.fail_next > 0 {
-            self.fail_next -= 1;
-            return Injected::ServerError;
-        }
-        if self.rate_limit_next > 0 {
-            self.rate_limit_next -= 1;
-            return Injected::RateLimited;
-        }
-        if self.timeout_next > 0 {
-            self.timeout_next -= 1;
-            return Injected::Timeout;
-        }
-        if Self::roll(self.error_rate) {
-            Injected::ServerError
-        } else if Self::roll(self.rate_limit_rate) {
-            Injected::RateLimited
-        } else if Self::roll(self.timeout_rate) {
-            Injected::Timeout
-        } else {
-            Injected::None
-        }
-    }
-
-    /// Whether this write's answer is to be lost.
-    pub fn lose_answer(&mut self) -> bool {
-        if self.lose_next_answer > 0 {
-            self.lose_next_answer -= 1;
-            return true;
-        }
-        Self::roll(self.lose_answer_rate)
-    }
-
     pub fn window(&self) -> Duration {
         Duration::from_secs_f64(3600.0 * self.time_scale.max(0.0))
     }
