@@ -7,7 +7,7 @@ use psa_sync::{
     config::Settings,
     db,
     domain::accounts::{self, Email, Role},
-    sandbox::autotask::AutotaskSandbox,
+    sandbox::{autotask::AutotaskSandbox, marketplace::MarketplaceSandbox},
     startup::{Application, shutdown_signal},
     telemetry,
 };
@@ -57,8 +57,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         } => {
             std::fs::create_dir_all(&settings.data_dir)?;
             AutotaskSandbox::open(&settings.data_dir)?.reset()?;
+            MarketplaceSandbox::open(&settings.data_dir)?.reset()?;
             println!(
-                "the Autotask sandbox in {} is back to its seed",
+                "the sandboxes in {} are back to their seed",
                 settings.data_dir.display()
             );
             Ok(())

@@ -28,12 +28,13 @@ use crate::jobs::Queues;
 use crate::metrics::Metrics;
 use crate::routes::{self, csrf::verify_csrf, errors};
 use crate::sandbox::autotask::seed;
-use crate::sandbox::{self, autotask::AutotaskSandbox};
+use crate::sandbox::{self, autotask::AutotaskSandbox, marketplace::MarketplaceSandbox};
 use crate::state::AppState;
 
 pub struct Application {
     port: u16,
     autotask_sandbox: web::Data<AutotaskSandbox>,
+    marketplace_sandbox: web::Data<MarketplaceSandbox>,
     server: Server,
     monitor: Monitor,
     state: Arc<AppState>,
@@ -76,7 +77,15 @@ impl Application {
         let autotask_sandbox = web::Data::new(
             AutotaskSandbox::open(&settings.data_dir).context("opening the Autotask sandbox")?,
         );
-        let server = http_server(listener, state.clone(), autotask_sandbox.clone(), settings)?;
+        let marketplace_sandbox = web::Data::new(
+            MarketplaceSandbox::open(&settings.data_dir)
+                .context("opening the marketplace sandbox")?,
+        );
+        let sandboxes = Sandboxes {
+            autotask: autotask_sandbox.clone(),
+            marketplace: marketplace_sandbox.clone(),
+        };
+        let server = http_server(listener, state.clone(), sandboxes, settings)?;
         let monitor = state
             .queues
             .monitor(state.clone())
@@ -84,6 +93,7 @@ impl Application {
         Ok(Self {
             port,
             autotask_sandbox,
+            marketplace_sandbox,
             server,
             monitor,
             state,
@@ -98,6 +108,11 @@ impl Application {
 
     pub fn state(&self) -> Arc<AppState> {
         self.state.clone()
+    }
+
+    /// The marketplace emulator this app serves.
+    pub fn marketplace_sandbox(&self) -> Arc<MarketplaceSandbox> {
+        self.marketplace_sandbox.clone().into_inner()
     }
 
     /// The Autotask emulator this app serves (tests switch its faults).
@@ -135,10 +150,17 @@ impl Application {
     }
 }
 
+/// The emulators the server mounts under `/sandbox`.
+#[derive(Clone)]
+struct Sandboxes {
+    autotask: web::Data<AutotaskSandbox>,
+    marketplace: web::Data<MarketplaceSandbox>,
+}
+
 fn http_server(
     listener: TcpListener,
     state: Arc<AppState>,
-    autotask_sandbox: web::Data<AutotaskSandbox>,
+    sandboxes: Sandboxes,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let session_key = Key::derive_from(state.key.as_bytes());
@@ -164,7 +186,8 @@ fn http_server(
             .wrap(ErrorHandlers::new().default_handler(friendly_error_page))
             .wrap(from_fn(record_metrics))
             .wrap(TracingLogger::default())
-            .configure(|cfg| sandbox::autotask::configure(cfg, autotask_sandbox.clone()))
+            .configure(|cfg| sandbox::autotask::configure(cfg, sandboxes.autotask.clone()))
+            .configure(|cfg| sandbox::marketplace::configure(cfg, sandboxes.marketplace.clone()))
             .configure(routes::configure)
             .default_service(web::to(|| async {
                 errors::status_page(actix_web::http::StatusCode::NOT_FOUND)

@@ -4,3 +4,4 @@
 
 pub mod autotask;
 pub mod faults;
+pub mod marketplace;
