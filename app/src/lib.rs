@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod marketplace;
 pub mod metrics;
 pub mod routes;
 pub mod sandbox;

@@ -12,7 +12,9 @@ use psa_sync::{
         ids::ResellerId,
     },
     jobs::JobEvent,
+    marketplace::{MarketplaceClient, MarketplaceConfig},
     sandbox::autotask::{AutotaskSandbox, seed},
+    sandbox::marketplace::{MarketplaceSandbox, seed as mp_seed},
     startup::Application,
     state::AppState,
 };
@@ -27,6 +29,7 @@ pub mod postgres;
 pub struct TestApp {
     pub address: String,
     pub autotask_sandbox: Arc<AutotaskSandbox>,
+    pub marketplace_sandbox: Arc<MarketplaceSandbox>,
     pub settings: Settings,
     pub state: Arc<AppState>,
     pub data_dir: Arc<TempDir>,
@@ -61,6 +64,7 @@ pub async fn spawn_app_with(settings: Settings, data_dir: Arc<TempDir>) -> TestA
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     let autotask_sandbox = app.autotask_sandbox();
+    let marketplace_sandbox = app.marketplace_sandbox();
     let (stop, stopped) = oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -68,6 +72,7 @@ pub async fn spawn_app_with(settings: Settings, data_dir: Arc<TempDir>) -> TestA
     TestApp {
         address,
         autotask_sandbox,
+        marketplace_sandbox,
         settings,
         state,
         data_dir,
@@ -148,6 +153,25 @@ impl TestApp {
         config.max_retry_after = Duration::from_secs(2);
         config.pace_scale = 0.0;
         config
+    }
+
+    /// A client of the marketplace sandbox with the seed's API user: short timeouts, quick retries.
+    pub fn marketplace_config(&self) -> MarketplaceConfig {
+        let mut config = MarketplaceConfig::new(
+            &format!("{}/sandbox/marketplace", self.address),
+            mp_seed::MARKETPLACE,
+            mp_seed::USERNAME,
+            SecretString::from(mp_seed::PASSWORD),
+            SecretString::from(mp_seed::SUBSCRIPTION_KEY),
+        );
+        config.timeout = Duration::from_secs(5);
+        config.retry_base = Duration::from_millis(10);
+        config.max_retry_after = Duration::from_secs(2);
+        config
+    }
+
+    pub fn marketplace_client(&self) -> MarketplaceClient {
+        MarketplaceClient::new(self.marketplace_config()).expect("client")
     }
 
     pub fn autotask_client(&self) -> AutotaskClient {

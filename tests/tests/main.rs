@@ -8,6 +8,7 @@ mod autotask_protocol;
 mod autotask_rules;
 mod csrf;
 mod jobs;
+mod marketplace_client;
 mod pages;
 mod secrets;
 mod storage;

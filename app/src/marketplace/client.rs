@@ -1,0 +1,413 @@
+use std::{
+    collections::{BTreeMap, HashSet},
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, Utc};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+use super::error::MarketplaceError;
+use super::models::{Customer, NewCustomer, OrderDetail, OrderSummary, Product, Subscription};
+
+#[derive(Debug, Clone)]
+pub struct MarketplaceConfig {
+    /// e.g. `https://api.cloud.im/marketplace/eu` (the sandbox: `http://127.0.0.1:8080/sandbox/marketplace`).
+    pub base_url: String,
+    pub marketplace: String,
+    pub username: String,
+    pub password: SecretString,
+    pub subscription_key: SecretString,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    pub retry_base: Duration,
+    pub max_retry_after: Duration,
+    /// Items per list page.
+    pub page_size: usize,
+}
+
+impl MarketplaceConfig {
+    pub fn new(
+        base_url: &str,
+        marketplace: &str,
+        username: &str,
+        password: SecretString,
+        subscription_key: SecretString,
+    ) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            marketplace: marketplace.to_owned(),
+            username: username.to_owned(),
+            password,
+            subscription_key,
+            timeout: Duration::from_secs(30),
+            max_retries: 3,
+            retry_base: Duration::from_millis(250),
+            max_retry_after: Duration::from_secs(120),
+            page_size: 100,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    value: String,
+    /// Renewed from 80 % of its lifetime on.
+    renew_at: Instant,
+}
+
+#[derive(Deserialize)]
+struct TokenInfo {
+    token: String,
+    #[serde(rename = "expiresInSeconds")]
+    expires_in_seconds: u64,
+}
+
+#[derive(Deserialize)]
+struct ListPage<T> {
+    data: Vec<T>,
+    pagination: Pagination,
+}
+
+#[derive(Deserialize)]
+struct Pagination {
+    offset: usize,
+    limit: usize,
+    total: usize,
+}
+
+#[derive(Debug)]
+pub struct MarketplaceClient {
+    http: reqwest::Client,
+    config: MarketplaceConfig,
+    token: Mutex<Option<Token>>,
+    calls: Mutex<BTreeMap<String, u64>>,
+}
+
+impl MarketplaceClient {
+    pub fn new(config: MarketplaceConfig) -> Result<Self, MarketplaceError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("psa-sync/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| MarketplaceError::Transient(format!("building the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            config,
+            token: Mutex::new(None),
+            calls: Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    /// Requests sent so far, by "VERB /resource".
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn total_calls(&self) -> u64 {
+        self.calls().values().sum()
+    }
+
+    fn count(&self, method: &Method, resource: &str) {
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(format!("{method} {resource}"))
+            .or_insert(0) += 1;
+    }
+
+    fn forget_token(&self) {
+        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    async fn token(&self) -> Result<String, MarketplaceError> {
+        if let Some(token) = self
+            .token
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            && Instant::now() < token.renew_at
+        {
+            return Ok(token.value.clone());
+        }
+        self.count(&Method::POST, "/token");
+        let response = self
+            .http
+            .post(format!("{}/token", self.config.base_url))
+            .basic_auth(
+                &self.config.username,
+                Some(self.config.password.expose_secret()),
+            )
+            .header(
+                "X-Subscription-Key",
+                self.config.subscription_key.expose_secret(),
+            )
+            .json(&serde_json::json!({ "marketplace": self.config.marketplace }))
+            .send()
+            .await
+            .map_err(transport)?;
+        let info: TokenInfo = match answer(response).await {
+            Ok(value) => serde_json::from_value(value)
+                .map_err(|e| MarketplaceError::Decode(e.to_string()))?,
+            Err(MarketplaceError::Auth(m) | MarketplaceError::Rejected { message: m, .. }) => {
+                return Err(MarketplaceError::Auth(m));
+            }
+            Err(e) => return Err(e),
+        };
+        let renew_at = Instant::now() + Duration::from_secs(info.expires_in_seconds).mul_f64(0.8);
+        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(Token {
+            value: info.token.clone(),
+            renew_at,
+        });
+        Ok(info.token)
+    }
+
+    /// One request with the bearer token; a 401 renews the token once; 429 and 5xx are retried.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        resource: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, MarketplaceError> {
+        let mut attempt = 0;
+        let mut renewed = false;
+        loop {
+            let result = self.send_once(method.clone(), path, resource, body).await;
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(e) => e,
+            };
+            if let MarketplaceError::Auth(_) = error
+                && !renewed
+            {
+                renewed = true;
+                self.forget_token();
+                continue;
+            }
+            // A POST that may have landed is not repeated; a refused one (429) is.
+            let safe = method == Method::GET || matches!(error, MarketplaceError::RateLimited(_));
+            if !error.is_retryable() || !safe || attempt >= self.config.max_retries {
+                return Err(error);
+            }
+            let wait = match error {
+                MarketplaceError::RateLimited(after) if after > self.config.max_retry_after => {
+                    return Err(error);
+                }
+                MarketplaceError::RateLimited(after) => after,
+                _ => self.config.retry_base * 2u32.saturating_pow(attempt),
+            };
+            tracing::warn!(attempt, ?wait, %error, "retrying a marketplace request");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        resource: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, MarketplaceError> {
+        let token = self.token().await?;
+        self.count(&method, resource);
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.config.base_url))
+            .bearer_auth(token)
+            .header(
+                "X-Subscription-Key",
+                self.config.subscription_key.expose_secret(),
+            );
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        answer(request.send().await.map_err(transport)?).await
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        resource: &str,
+    ) -> Result<T, MarketplaceError> {
+        let value = self.send(Method::GET, path, resource, None).await?;
+        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+    }
+
+    /// Every item of a list, page by page, de-duplicated by `id` (a newest-first list shifts
+    /// while new items arrive).
+    async fn list_all<T: DeserializeOwned + HasId>(
+        &self,
+        resource: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<T>, MarketplaceError> {
+        let mut seen = HashSet::new();
+        let mut items = Vec::new();
+        let mut offset = 0;
+        loop {
+            let mut params: Vec<(&str, String)> = query.to_vec();
+            params.push(("offset", offset.to_string()));
+            params.push(("limit", self.config.page_size.to_string()));
+            let qs = serde_urlencoded::to_string(&params).unwrap_or_default();
+            let page: ListPage<T> = self.get(&format!("{resource}?{qs}"), resource).await?;
+            let received = page.data.len();
+            for item in page.data {
+                if seen.insert(item.id().to_owned()) {
+                    items.push(item);
+                }
+            }
+            offset = page.pagination.offset + page.pagination.limit.max(1);
+            if received == 0 || offset >= page.pagination.total {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Orders created in `[from, to]`, newest first, each once.
+    pub async fn orders_created_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OrderSummary>, MarketplaceError> {
+        let format = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        self.list_all(
+            "/orders",
+            &[
+                ("creationTimeFrom", format(from)),
+                ("creationTimeTo", format(to)),
+            ],
+        )
+        .await
+    }
+
+    pub async fn order(&self, id: &str) -> Result<OrderDetail, MarketplaceError> {
+        self.get(&format!("/orders/{id}"), "/orders/{id}").await
+    }
+
+    pub async fn subscription(&self, id: &str) -> Result<Subscription, MarketplaceError> {
+        self.get(&format!("/subscriptions/{id}"), "/subscriptions/{id}")
+            .await
+    }
+
+    pub async fn customer(&self, id: &str) -> Result<Customer, MarketplaceError> {
+        self.get(&format!("/customers/{id}"), "/customers/{id}")
+            .await
+    }
+
+    pub async fn customers(&self) -> Result<Vec<Customer>, MarketplaceError> {
+        self.list_all("/customers", &[]).await
+    }
+
+    pub async fn products(&self) -> Result<Vec<Product>, MarketplaceError> {
+        self.list_all::<ProductWithKey>("/products", &[])
+            .await
+            .map(|p| p.into_iter().map(|p| p.0).collect())
+    }
+
+    /// Creates a customer (not retried on a timeout: look it up by `externalId` instead).
+    pub async fn create_customer(
+        &self,
+        customer: &NewCustomer,
+    ) -> Result<Customer, MarketplaceError> {
+        let body =
+            serde_json::to_value(customer).map_err(|e| MarketplaceError::Decode(e.to_string()))?;
+        let value = self
+            .send(Method::POST, "/customers", "/customers", Some(&body))
+            .await?;
+        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+    }
+
+    /// Places an order (used by tests, benchmarks and the demo; the sync itself only reads).
+    pub async fn place_order<B: Serialize>(
+        &self,
+        order: &B,
+    ) -> Result<OrderDetail, MarketplaceError> {
+        let body =
+            serde_json::to_value(order).map_err(|e| MarketplaceError::Decode(e.to_string()))?;
+        let value = self
+            .send(Method::POST, "/orders", "/orders", Some(&body))
+            .await?;
+        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+    }
+}
+
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+impl HasId for OrderSummary {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Customer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Products have no id of their own in every catalogue; the key is mpn + periods.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct ProductWithKey(Product);
+
+impl HasId for ProductWithKey {
+    fn id(&self) -> &str {
+        self.0.id.as_deref().unwrap_or(&self.0.mpn)
+    }
+}
+
+fn transport(e: reqwest::Error) -> MarketplaceError {
+    if e.is_timeout() {
+        MarketplaceError::Transient(format!("no answer in time: {e}"))
+    } else {
+        MarketplaceError::Transient(format!("connection failed: {e}"))
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Result<Value, MarketplaceError> {
+    let status = response.status();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let correlation_id = header("x-correlation-id").unwrap_or_default();
+    let retry_after = header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let text = response.text().await.map_err(transport)?;
+    if status.is_success() {
+        return serde_json::from_str(&text).map_err(|e| MarketplaceError::Decode(e.to_string()));
+    }
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let message = ["message", "error", "errorMessage"]
+        .iter()
+        .find_map(|k| body[*k].as_str())
+        .map_or_else(|| format!("HTTP {status}"), str::to_owned);
+    if !correlation_id.is_empty() {
+        tracing::warn!(%status, %correlation_id, %message, "the marketplace refused a request");
+    }
+    Err(match status {
+        StatusCode::UNAUTHORIZED => MarketplaceError::Auth(message),
+        StatusCode::NOT_FOUND => MarketplaceError::NotFound,
+        StatusCode::TOO_MANY_REQUESTS => {
+            MarketplaceError::RateLimited(retry_after.unwrap_or(Duration::from_secs(30)))
+        }
+        s if s.is_server_error() => MarketplaceError::Transient(format!("HTTP {s}: {message}")),
+        s => MarketplaceError::Rejected {
+            status: s.as_u16(),
+            message,
+            correlation_id,
+        },
+    })
+}
