@@ -23,12 +23,12 @@ use crate::config::Settings;
 use crate::crypto::MasterKey;
 use crate::db;
 use crate::domain::accounts::{self, DemoLogin};
-use crate::domain::connections::{self, AutotaskConnectionInput};
+use crate::domain::connections::{self, AutotaskConnectionInput, MarketplaceConnectionInput};
 use crate::jobs::Queues;
 use crate::metrics::Metrics;
 use crate::routes::{self, csrf::verify_csrf, errors};
-use crate::sandbox::autotask::seed;
 use crate::sandbox::{self, autotask::AutotaskSandbox, marketplace::MarketplaceSandbox};
+use crate::sandbox::{autotask::seed, marketplace::seed as mp_seed};
 use crate::state::AppState;
 
 pub struct Application {
@@ -259,8 +259,23 @@ async fn create_demo(
         .map_err(|e| {
             anyhow::anyhow!("connecting the demo reseller to the Autotask sandbox: {e}")
         })?;
+    let marketplace = MarketplaceConnectionInput {
+        base_url: SANDBOX_MARKETPLACE_PATH.to_owned(),
+        marketplace_code: mp_seed::MARKETPLACE.to_owned(),
+        username: mp_seed::USERNAME.to_owned(),
+        password: Some(secrecy::SecretString::from(mp_seed::PASSWORD)),
+        subscription_key: Some(secrecy::SecretString::from(mp_seed::SUBSCRIPTION_KEY)),
+    };
+    connections::save_marketplace_connection(db, key, demo.reseller_id, marketplace)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("connecting the demo reseller to the marketplace sandbox: {e}")
+        })?;
     Ok(Some(demo))
 }
+
+/// The built-in marketplace sandbox's base URL, relative to this service.
+pub const SANDBOX_MARKETPLACE_PATH: &str = "/sandbox/marketplace";
 
 /// The built-in Autotask sandbox's entry point, relative to this service.
 pub const SANDBOX_AUTOTASK_PATH: &str = "/sandbox/autotask/atservicesrest";

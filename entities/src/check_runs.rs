@@ -21,6 +21,7 @@ pub struct Model {
     pub message: Option<String>,
     pub started_at: DateTimeWithTimeZone,
     pub finished_at: Option<DateTimeWithTimeZone>,
+    pub orders_total: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

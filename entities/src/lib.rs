@@ -10,6 +10,7 @@ pub mod customers;
 pub mod fee_mappings;
 pub mod journal_steps;
 pub mod marketplace_connections;
+pub mod pending_orders;
 pub mod products;
 pub mod resellers;
 pub mod schedule_ticks;

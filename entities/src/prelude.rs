@@ -8,6 +8,7 @@ pub use super::customers::Entity as Customers;
 pub use super::fee_mappings::Entity as FeeMappings;
 pub use super::journal_steps::Entity as JournalSteps;
 pub use super::marketplace_connections::Entity as MarketplaceConnections;
+pub use super::pending_orders::Entity as PendingOrders;
 pub use super::products::Entity as Products;
 pub use super::resellers::Entity as Resellers;
 pub use super::schedule_ticks::Entity as ScheduleTicks;

@@ -29,6 +29,8 @@ pub enum Relation {
     JournalSteps,
     #[sea_orm(has_one = "super::marketplace_connections::Entity")]
     MarketplaceConnections,
+    #[sea_orm(has_many = "super::pending_orders::Entity")]
+    PendingOrders,
     #[sea_orm(has_many = "super::products::Entity")]
     Products,
     #[sea_orm(has_many = "super::schedule_ticks::Entity")]
@@ -84,6 +86,12 @@ impl Related<super::journal_steps::Entity> for Entity {
 impl Related<super::marketplace_connections::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::MarketplaceConnections.def()
+    }
+}
+
+impl Related<super::pending_orders::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PendingOrders.def()
     }
 }
 

@@ -8,6 +8,7 @@ mod m20261123_000002_create_catalog;
 mod m20261123_000003_create_tasks;
 mod m20261123_000004_create_operations;
 mod m20261123_000005_add_autotask_api_url;
+mod m20261123_000006_create_pending_orders;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_tasks::Migration),
             Box::new(m20261123_000004_create_operations::Migration),
             Box::new(m20261123_000005_add_autotask_api_url::Migration),
+            Box::new(m20261123_000006_create_pending_orders::Migration),
         ]
     }
 }

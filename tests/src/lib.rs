@@ -7,6 +7,7 @@ use std::{sync::Arc, time::Duration};
 use psa_sync::{
     autotask::{AutotaskClient, AutotaskConfig},
     config::Settings,
+    domain::check_changes::{CheckOutcome, run_check_changes},
     domain::{
         accounts::{self, Email, Role},
         ids::ResellerId,
@@ -176,6 +177,16 @@ impl TestApp {
 
     pub fn autotask_client(&self) -> AutotaskClient {
         AutotaskClient::new(self.autotask_config()).expect("client")
+    }
+
+    /// Runs Check Changes for a reseller now, with the given client, as check run of its own.
+    pub async fn check_changes(
+        &self,
+        reseller: ResellerId,
+        client: &MarketplaceClient,
+    ) -> anyhow::Result<CheckOutcome> {
+        let run = psa_sync::db::check_runs::insert_check_run(self.db(), reseller, "manual").await?;
+        run_check_changes(self.db(), client, reseller, run, chrono::Utc::now(), |_| {}).await
     }
 
     /// Waits (without sleeping) for the next job to finish and says whether it succeeded.

@@ -6,6 +6,7 @@ mod autotask_connection;
 mod autotask_limits;
 mod autotask_protocol;
 mod autotask_rules;
+mod check_changes;
 mod csrf;
 mod jobs;
 mod marketplace_client;

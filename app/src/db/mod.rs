@@ -11,7 +11,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::config::is_postgres_url;
 
 pub mod action_log;
+pub mod catalog;
+pub mod check_runs;
 pub mod connections;
+pub mod pending_orders;
 pub mod resellers;
 pub mod tasks;
 pub mod users;

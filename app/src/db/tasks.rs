@@ -58,3 +58,54 @@ pub async fn update_task_status_for_reseller<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// When the newest task's order was created: the next Check Changes starts there (minus overlap).
+pub async fn find_newest_task_order_time<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, DbErr> {
+    Ok(sync_tasks::Entity::find()
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .order_by_desc(sync_tasks::Column::OrderCreatedAt)
+        .one(db)
+        .await?
+        .map(|t| t.order_created_at))
+}
+
+/// Which of these order ids already have a task.
+pub async fn find_task_order_ids_among<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    order_ids: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in order_ids.chunks(500) {
+        let rows = sync_tasks::Entity::find()
+            .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+            .filter(sync_tasks::Column::MpOrderId.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|t| t.mp_order_id));
+    }
+    Ok(found)
+}
+
+/// Inserts a task unless one exists for the order; `true` when this call created it.
+pub async fn insert_task_if_new<C: ConnectionTrait>(
+    db: &C,
+    task: sync_tasks::ActiveModel,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    let result = sync_tasks::Entity::insert(task)
+        .on_conflict(
+            OnConflict::columns([
+                sync_tasks::Column::ResellerId,
+                sync_tasks::Column::MpOrderId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(result == 1)
+}

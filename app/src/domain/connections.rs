@@ -12,6 +12,7 @@ use crate::db::{
     connections::{StoredAutotaskConnection, StoredMarketplaceConnection},
 };
 use crate::domain::ids::ResellerId;
+use crate::marketplace::{MarketplaceClient, MarketplaceConfig};
 
 /// A new or changed Autotask connection; `secret: None` keeps the stored secret.
 pub struct AutotaskConnectionInput {
@@ -265,4 +266,42 @@ pub async fn test_autotask_connection(
         .await
         .context("recording the connection test")?;
     Ok(outcome)
+}
+
+/// Resolves a stored address: one starting with `/` is on this service (a built-in sandbox).
+fn resolve(url: &str, self_url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", self_url.trim_end_matches('/'))
+    } else {
+        url.to_owned()
+    }
+}
+
+/// A client for the reseller's marketplace, or `None` when no connection is set up.
+pub async fn marketplace_client(
+    db: &DatabaseConnection,
+    key: &MasterKey,
+    reseller: ResellerId,
+    self_url: &str,
+) -> anyhow::Result<Option<MarketplaceClient>> {
+    let Some(row) = db::connections::find_marketplace_connection(db, reseller)
+        .await
+        .context("reading the marketplace connection")?
+    else {
+        return Ok(None);
+    };
+    let password = key
+        .open(&row.password_ciphertext)
+        .context("opening the marketplace password")?;
+    let subscription_key = key
+        .open(&row.subscription_key_ciphertext)
+        .context("opening the subscription key")?;
+    let config = MarketplaceConfig::new(
+        &resolve(&row.base_url, self_url),
+        &row.marketplace_code,
+        &row.username,
+        password,
+        subscription_key,
+    );
+    Ok(Some(MarketplaceClient::new(config)?))
 }

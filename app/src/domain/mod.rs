@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod action_log;
 pub mod billing_period;
+pub mod check_changes;
+pub mod classify;
 pub mod connections;
 pub mod ids;
 pub mod money;

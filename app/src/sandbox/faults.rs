@@ -25,6 +25,9 @@ pub struct Injection {
     pub lose_answer_rate: f64,
     /// Deterministic one-shots for tests: the next N requests fail that way.
     pub fail_next: u32,
+    /// Lets this many requests through before `fail_next` and the others apply (a failure in
+    /// the middle of a run).
+    pub fail_after: u32,
     pub rate_limit_next: u32,
     pub timeout_next: u32,
     /// The next N writes are applied but their answer is lost.
@@ -41,6 +44,7 @@ impl Default for Injection {
             timeout_rate: 0.0,
             lose_answer_rate: 0.0,
             fail_next: 0,
+            fail_after: 0,
             rate_limit_next: 0,
             timeout_next: 0,
             lose_next_answer: 0,
@@ -55,6 +59,10 @@ impl Injection {
 
     /// Takes the fault (if any) this request meets.
     pub fn next_fault(&mut self) -> Injected {
+        if self.fail_after > 0 {
+            self.fail_after -= 1;
+            return Injected::None;
+        }
         if self.fail_next > 0 {
             self.fail_next -= 1;
             return Injected::ServerError;
