@@ -218,7 +218,7 @@ fn token(
         .ok()
         .and_then(|b| b["marketplace"].as_str().map(str::to_owned));
     let valid = sandbox.read(|store, _| {
-        store.user_by_key(&key).is_some_and(|u| {
+        store.user_by_key(key).is_some_and(|u| {
             u.username == username
                 && u.password == password
                 && Some(&u.marketplace) == marketplace.as_ref()
@@ -341,7 +341,7 @@ fn list_orders(
                 })
             })
             .collect();
-        items.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        items.sort_by_key(|item| std::cmp::Reverse((item.0, item.1)));
         items.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>()
     });
     page(call, items, faults)

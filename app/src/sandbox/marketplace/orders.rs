@@ -317,10 +317,7 @@ fn usage_units(subscription: i64, period_start: i64) -> i64 {
 fn bill_usage(store: &mut Store, now: i64) {
     let cursors: Vec<(i64, i64)> = store.billed_until.iter().map(|(s, t)| (*s, *t)).collect();
     for (sub_id, mut from) in cursors {
-        loop {
-            let Some(sub) = store.subscriptions.get(&sub_id).cloned() else {
-                break;
-            };
+        while let Some(sub) = store.subscriptions.get(&sub_id).cloned() {
             if sub["status"] != "active" {
                 break;
             }
