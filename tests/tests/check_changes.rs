@@ -237,3 +237,67 @@ async fn a_marketplace_failing_mid_run_leaves_no_half_written_task_and_the_next_
         .unwrap();
     assert_eq!(tasks(&app, reseller).await.len(), expected);
 }
+
+#[tokio::test]
+async fn the_dashboard_button_runs_check_changes_in_the_background_and_shows_the_result() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("Acme", Role::Admin).await;
+    let fields = [
+        ("base_url", "/sandbox/marketplace"),
+        ("marketplace_code", seed::MARKETPLACE),
+        ("username", seed::USERNAME),
+        ("password", seed::PASSWORD),
+        ("subscription_key", seed::SUBSCRIPTION_KEY),
+    ];
+    assert_eq!(
+        admin
+            .client
+            .post_form("/settings/marketplace", &fields)
+            .await
+            .status,
+        reqwest::StatusCode::SEE_OTHER
+    );
+    let dashboard = admin.client.get("/").await;
+    assert!(dashboard.body.contains(">Check Changes</button>"));
+
+    let mut events = app.job_events();
+    let started = admin.client.post_form("/check", &[]).await;
+    assert_eq!(started.status, reqwest::StatusCode::SEE_OTHER);
+    let running = admin.client.get("/").await.body;
+    assert!(running.contains("Check Changes started."), "{running}");
+
+    let mut progress = 0;
+    loop {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(30), events.recv())
+            .await
+            .expect("the job ran")
+            .unwrap();
+        match event {
+            psa_sync::jobs::JobEvent::Progress {
+                job: "check-changes",
+                ..
+            } => progress += 1,
+            psa_sync::jobs::JobEvent::Finished {
+                job: "check-changes",
+                ok,
+                ..
+            } => {
+                assert!(ok);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        progress > 10,
+        "progress was reported order by order ({progress})"
+    );
+    let created = tasks(&app, admin.reseller_id).await.len();
+    let panel = admin.client.get("/check/latest").await;
+    assert!(
+        panel.body.contains(&format!("{created} new tasks")),
+        "{}",
+        panel.body
+    );
+    assert!(panel.body.contains("data-running=\"false\""));
+}

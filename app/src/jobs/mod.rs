@@ -6,7 +6,7 @@ use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use apalis::prelude::*;
-use apalis_postgres::PostgresStorage;
+use apalis_postgres::{PostgresStorage, Pubsub};
 use apalis_sqlite::SqliteStorage;
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::{
@@ -18,6 +18,7 @@ use sqlx::{
 use crate::config::is_postgres_url;
 use crate::state::AppState;
 
+pub mod check_changes;
 pub mod ping;
 
 /// A job type: its arguments are stored as JSON in the queue named `NAME`.
@@ -36,6 +37,13 @@ pub enum JobEvent {
         job: &'static str,
         reseller_id: i64,
         ok: bool,
+    },
+    Progress {
+        job: &'static str,
+        reseller_id: i64,
+        run_id: i64,
+        done: usize,
+        total: usize,
     },
 }
 
@@ -110,27 +118,30 @@ impl Queues {
 
     /// A monitor running one worker per job type.
     pub fn monitor(&self, state: Arc<AppState>) -> Monitor {
-        let monitor = Monitor::new();
         let node = self.node.clone();
+        // One worker per job type, on whichever backend is in use.
+        macro_rules! workers {
+            ($monitor:expr, $ctor:ident($pool:expr), [$($job:ty => $handler:path),* $(,)?]) => {{
+                let mut monitor = $monitor;
+                $(
+                    let storage = $ctor::<$job>($pool);
+                    let (job_state, name) = (state.clone(), worker_name(<$job>::NAME, &node));
+                    monitor = monitor.register(move |_| {
+                        WorkerBuilder::new(name.clone()).backend(storage.clone()).data(job_state.clone()).build($handler)
+                    });
+                )*
+                monitor
+            }};
+        }
         match &self.backend {
-            Backend::Sqlite(pool) => {
-                let storage = sqlite_storage::<ping::PingJob>(pool).poll_with_interval(SQLITE_POLL);
-                monitor.register(move |_| {
-                    WorkerBuilder::new(worker_name(ping::PingJob::NAME, &node))
-                        .backend(storage.clone())
-                        .data(state.clone())
-                        .build(ping::handle)
-                })
-            }
-            Backend::Postgres(pool) => {
-                let storage = postgres_storage::<ping::PingJob>(pool).with_pubsub();
-                monitor.register(move |_| {
-                    WorkerBuilder::new(worker_name(ping::PingJob::NAME, &node))
-                        .backend(storage.clone())
-                        .data(state.clone())
-                        .build(ping::handle)
-                })
-            }
+            Backend::Sqlite(pool) => workers!(Monitor::new(), sqlite_worker_storage(pool), [
+                ping::PingJob => ping::handle,
+                check_changes::CheckChangesJob => check_changes::handle,
+            ]),
+            Backend::Postgres(pool) => workers!(Monitor::new(), postgres_worker_storage(pool), [
+                ping::PingJob => ping::handle,
+                check_changes::CheckChangesJob => check_changes::handle,
+            ]),
         }
     }
 }
@@ -145,6 +156,20 @@ fn worker_name(job: &str, node: &str) -> String {
 
 fn sqlite_storage<J: Job>(pool: &SqlitePool) -> SqliteStorage<J> {
     SqliteStorage::new(pool).with_config(apalis_sqlite::Config::default().queue(J::NAME))
+}
+
+/// Workers poll SQLite every 500 ms.
+fn sqlite_worker_storage<J: Job>(
+    pool: &SqlitePool,
+) -> PollWith<SqliteStorage<J>, IntervalStrategy> {
+    sqlite_storage::<J>(pool).poll_with_interval(SQLITE_POLL)
+}
+
+/// Workers wake on PostgreSQL NOTIFY.
+fn postgres_worker_storage<J: Job>(
+    pool: &PgPool,
+) -> PollWith<PostgresStorage<J>, StreamStrategy<Pubsub>> {
+    postgres_storage::<J>(pool).with_pubsub()
 }
 
 fn postgres_storage<J: Job>(pool: &PgPool) -> PostgresStorage<J> {

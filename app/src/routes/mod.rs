@@ -4,6 +4,7 @@
 use actix_web::web;
 
 pub mod auth;
+pub mod check;
 pub mod csrf;
 pub mod errors;
 pub mod health;
@@ -20,6 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
         .route("/", web::get().to(pages::dashboard))
+        .route("/check", web::post().to(check::start))
+        .route("/check/latest", web::get().to(check::latest))
         .route("/mapping", web::get().to(pages::mapping))
         .route("/import", web::get().to(pages::import))
         .route("/log", web::get().to(pages::action_log))

@@ -37,6 +37,7 @@ pub async fn dashboard(
         )
         .await?
         .is_some(),
+        latest_check: super::check::latest_run(&state, user.reseller_id).await?,
     };
     Ok(dashboard_page(&page_context(&session, &user), &data))
 }

@@ -8,7 +8,72 @@ pub struct DashboardData {
     pub open_tasks: u64,
     pub autotask_connected: bool,
     pub marketplace_connected: bool,
+    pub latest_check: Option<CheckRunView>,
 }
+
+/// The latest Check Changes run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRunView {
+    pub status: String,
+    pub total: i64,
+    pub processed: i64,
+    pub tasks_created: i64,
+    pub skipped: i64,
+    pub message: Option<String>,
+    pub started: String,
+}
+
+impl CheckRunView {
+    fn running(&self) -> bool {
+        self.status == "queued" || self.status == "running"
+    }
+}
+
+/// The Check Changes button with the latest run's progress; while a run is going, a small
+/// script replaces this panel with a fresh copy every second (the page works without it).
+pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
+    let running = run.is_some_and(CheckRunView::running);
+    html! {
+        div #check-panel .card data-running=(running) {
+            h2 { "Check Changes" }
+            p.hint { "Looks for new marketplace orders and turns each into a sync task." }
+            form method="post" action="/check" {
+                input type="hidden" name="csrf_token" value=(csrf_token);
+                button type="submit" disabled[running] { (if running { "Checking…" } else { "Check Changes" }) }
+            }
+            @if let Some(run) = run {
+                @match run.status.as_str() {
+                    "queued" => { p { "Waiting for a worker…" } progress max="1" {} }
+                    "running" => {
+                        p { "Checking orders: " (run.processed) " of " (run.total) }
+                        progress value=(run.processed) max=(run.total.max(1)) {}
+                    }
+                    "done" => { p role="status" { "Last check (" (run.started) "): " strong { (run.tasks_created) " new tasks" } ", " (run.skipped) " skipped." } }
+                    _ => { div.error role="alert" { (run.message.as_deref().unwrap_or("The last check failed.")) } }
+                }
+            }
+            @if running {
+                script { (maud::PreEscaped(POLL_SCRIPT)) }
+            }
+        }
+    }
+}
+
+const POLL_SCRIPT: &str = r#"
+(function poll() {
+  setTimeout(function () {
+    fetch('/check/latest', {credentials: 'same-origin'}).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      if (!html) return;
+      var panel = document.getElementById('check-panel');
+      var holder = document.createElement('div');
+      holder.innerHTML = html;
+      var fresh = holder.firstElementChild;
+      panel.replaceWith(fresh);
+      if (fresh.getAttribute('data-running') === 'true') poll();
+    });
+  }, 1000);
+})();
+"#;
 
 /// The landing page after sign-in.
 pub fn dashboard(ctx: &PageContext, data: &DashboardData) -> Markup {
@@ -17,6 +82,7 @@ pub fn dashboard(ctx: &PageContext, data: &DashboardData) -> Markup {
         Nav::Dashboard,
         "Dashboard",
         html! {
+            (check_panel(&ctx.csrf_token, data.latest_check.as_ref()))
             div.card {
                 p { "Open sync tasks: " strong { (data.open_tasks) } }
                 p {
