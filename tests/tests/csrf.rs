@@ -29,6 +29,10 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_and_changes_nothing()
         ("/settings/autotask/test", vec![]),
         ("/check", vec![]),
         (
+            "/tasks/bulk",
+            vec![("task", "1"), ("action", "ignore"), ("reason", "x")],
+        ),
+        (
             "/settings/marketplace",
             vec![
                 ("base_url", "http://127.0.0.1"),

@@ -14,4 +14,5 @@ mod pages;
 mod secrets;
 mod storage;
 mod support;
+mod tasks_page;
 mod tenancy;

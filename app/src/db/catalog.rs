@@ -160,3 +160,15 @@ pub async fn find_subscription<C: ConnectionTrait>(
         .one(db)
         .await
 }
+
+pub async fn find_customers_for_reseller<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<Vec<customers::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    customers::Entity::find()
+        .filter(customers::Column::ResellerId.eq(reseller.0))
+        .order_by_asc(customers::Column::Name)
+        .all(db)
+        .await
+}

@@ -109,3 +109,52 @@ pub async fn insert_task_if_new<C: ConnectionTrait>(
         .await?;
     Ok(result == 1)
 }
+
+/// Filters of the task list; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub task_type: Option<String>,
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+}
+
+pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    filter: &TaskFilter,
+    limit: u64,
+) -> Result<Vec<sync_tasks::Model>, DbErr> {
+    let mut query =
+        sync_tasks::Entity::find().filter(sync_tasks::Column::ResellerId.eq(reseller.0));
+    if let Some(t) = &filter.task_type {
+        query = query.filter(sync_tasks::Column::TaskType.eq(t.as_str()));
+    }
+    if let Some(s) = &filter.status {
+        query = query.filter(sync_tasks::Column::Status.eq(s.as_str()));
+    }
+    if let Some(c) = filter.customer_id {
+        query = query.filter(sync_tasks::Column::CustomerId.eq(c));
+    }
+    query
+        .order_by_desc(sync_tasks::Column::OrderCreatedAt)
+        .order_by_desc(sync_tasks::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// How many tasks of the reseller are in each status.
+pub async fn count_tasks_by_status<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    sync_tasks::Entity::find()
+        .select_only()
+        .column(sync_tasks::Column::Status)
+        .column_as(sync_tasks::Column::Id.count(), "n")
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .group_by(sync_tasks::Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+}

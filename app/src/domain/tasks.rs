@@ -4,7 +4,7 @@ use anyhow::Context;
 use entities::sync_tasks;
 use sea_orm::DatabaseConnection;
 
-use crate::db;
+use crate::db::{self, tasks::TaskFilter};
 use crate::domain::action_log::{self, Level};
 use crate::domain::ids::{ResellerId, TaskId};
 
@@ -33,6 +33,69 @@ pub async fn task_of_reseller(
         .await
         .context("reading a task")?
         .ok_or(TaskError::NotFound)
+}
+
+/// The task list: tasks matching the filter, counts per status, and the reseller's customers.
+pub struct TaskOverview {
+    pub tasks: Vec<sync_tasks::Model>,
+    pub counts: Vec<(String, i64)>,
+    pub customers: Vec<(i64, String)>,
+}
+
+/// The task list of a reseller, filtered.
+pub async fn task_overview(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    filter: &TaskFilter,
+) -> anyhow::Result<TaskOverview> {
+    Ok(TaskOverview {
+        tasks: db::tasks::find_tasks_for_reseller(db, reseller, filter, 500)
+            .await
+            .context("listing tasks")?,
+        counts: db::tasks::count_tasks_by_status(db, reseller)
+            .await
+            .context("counting tasks")?,
+        customers: db::catalog::find_customers_for_reseller(db, reseller)
+            .await
+            .context("listing customers")?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect(),
+    })
+}
+
+/// What a bulk action did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkOutcome {
+    pub changed: usize,
+    pub refused: usize,
+}
+
+/// Ignores (with a reason) or un-ignores several tasks; one that cannot change is counted, not fatal.
+pub async fn bulk_ignore(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    tasks: &[TaskId],
+    ignore: bool,
+    reason: &str,
+) -> Result<BulkOutcome, TaskError> {
+    if ignore && reason.trim().is_empty() {
+        return Err(TaskError::ReasonRequired);
+    }
+    let mut outcome = BulkOutcome::default();
+    for task in tasks {
+        let result = if ignore {
+            ignore_task(db, reseller, *task, reason).await
+        } else {
+            unignore_task(db, reseller, *task).await
+        };
+        match result {
+            Ok(()) => outcome.changed += 1,
+            Err(TaskError::NotFound | TaskError::WrongState(_)) => outcome.refused += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(outcome)
 }
 
 /// The newest tasks of a reseller.

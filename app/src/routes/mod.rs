@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/import", web::get().to(pages::import))
         .route("/log", web::get().to(pages::action_log))
         .route("/tasks", web::get().to(tasks::list))
+        .route("/tasks/bulk", web::post().to(tasks::bulk))
         .route("/tasks/{id}", web::get().to(tasks::detail))
         .route("/tasks/{id}/ignore", web::post().to(tasks::ignore))
         .route("/tasks/{id}/unignore", web::post().to(tasks::unignore))

@@ -2,8 +2,9 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
-use views::pages::tasks::{TaskDetail, TaskRow, task_detail, task_list};
+use views::pages::tasks::{TaskDetail, TaskFilters, TaskRow, task_detail, task_list};
 
+use crate::db::tasks::TaskFilter;
 use crate::domain::{
     ids::TaskId,
     tasks::{self, OPEN_STATUSES, TaskError},
@@ -27,9 +28,15 @@ impl From<TaskError> for AppError {
     }
 }
 
-fn row(task: &entities::sync_tasks::Model) -> TaskRow {
+fn row(task: &entities::sync_tasks::Model, customers: &[(i64, String)]) -> TaskRow {
+    let customer = task
+        .customer_id
+        .and_then(|id| customers.iter().find(|(c, _)| *c == id))
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default();
     TaskRow {
         id: task.id,
+        customer,
         order_number: task.order_number.clone(),
         task_type: task.task_type.clone(),
         status: task.status.clone(),
@@ -37,17 +44,89 @@ fn row(task: &entities::sync_tasks::Model) -> TaskRow {
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(rename = "type", default)]
+    task_type: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    customer: String,
+}
+
+fn chosen(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     session: Session,
     CurrentUser(user): CurrentUser,
+    query: web::Query<ListQuery>,
 ) -> Result<Markup, AppError> {
-    let rows: Vec<TaskRow> = tasks::recent_tasks(&state.db, user.reseller_id)
-        .await?
+    let filter = TaskFilter {
+        task_type: chosen(&query.task_type),
+        status: chosen(&query.status),
+        customer_id: query.customer.trim().parse().ok(),
+    };
+    let overview = tasks::task_overview(&state.db, user.reseller_id, &filter).await?;
+    let rows: Vec<TaskRow> = overview
+        .tasks
         .iter()
-        .map(row)
+        .map(|t| row(t, &overview.customers))
         .collect();
-    Ok(task_list(&page_context(&session, &user), &rows))
+    let filters = TaskFilters {
+        task_type: query.task_type.clone(),
+        status: query.status.clone(),
+        customer: query.customer.clone(),
+        customers: overview.customers,
+        counts: overview.counts,
+    };
+    Ok(task_list(&page_context(&session, &user), &filters, &rows))
+}
+
+/// Ignore or un-ignore the ticked tasks (`task` repeats, so the body is read as pairs).
+pub async fn bulk(
+    state: web::Data<AppState>,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let ids: Vec<TaskId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "task")
+        .filter_map(|(_, v)| v.parse().ok())
+        .map(TaskId)
+        .collect();
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("Tick at least one task first.".into()));
+    }
+    let ignore = match value("action").as_str() {
+        "ignore" => true,
+        "unignore" => false,
+        _ => return Err(AppError::BadRequest("Choose Ignore or Un-ignore.".into())),
+    };
+    let outcome =
+        tasks::bulk_ignore(&state.db, user.reseller_id, &ids, ignore, &value("reason")).await?;
+    let verb = if ignore { "ignored" } else { "opened again" };
+    let mut message = format!("{} tasks {verb}.", outcome.changed);
+    if outcome.refused > 0 {
+        message.push_str(&format!(
+            " {} could not be changed in their current state.",
+            outcome.refused
+        ));
+    }
+    flash(&session, message);
+    Ok(see_other("/tasks"))
 }
 
 pub async fn detail(
@@ -59,7 +138,7 @@ pub async fn detail(
     let task =
         tasks::task_of_reseller(&state.db, user.reseller_id, TaskId(path.into_inner())).await?;
     let detail = TaskDetail {
-        row: row(&task),
+        row: row(&task, &[]),
         ignore_reason: task.ignore_reason.clone(),
         order_json: task
             .order_snapshot

@@ -10,29 +10,80 @@ pub struct TaskRow {
     pub order_number: String,
     pub task_type: String,
     pub status: String,
+    pub customer: String,
     pub created: String,
 }
 
-/// The task list.
-pub fn task_list(ctx: &PageContext, rows: &[TaskRow]) -> Markup {
+/// The filters in force and what they can be set to.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilters {
+    pub task_type: String,
+    pub status: String,
+    pub customer: String,
+    pub customers: Vec<(i64, String)>,
+    pub counts: Vec<(String, i64)>,
+}
+
+const TYPES: [&str; 6] = [
+    "sales",
+    "change",
+    "billing",
+    "cancellation",
+    "renewal",
+    "reconcile",
+];
+const STATUSES: [&str; 8] = [
+    "new", "ready", "queued", "applying", "done", "failed", "conflict", "ignored",
+];
+
+/// The task list with filters, counts per status and bulk ignore / un-ignore.
+pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> Markup {
     page(
         ctx,
         Nav::Tasks,
         "Sync tasks",
         html! {
+            div.card {
+                @for (status, n) in &filters.counts {
+                    a.badge href={ "/tasks?status=" (status) } style="margin-right:.4rem" { (status) ": " strong { (n) } }
+                }
+                @if filters.counts.is_empty() { span.hint { "No tasks yet." } }
+                form method="get" action="/tasks" style="display:flex;gap:.6rem;align-items:end;flex-wrap:wrap;margin-top:.8rem" {
+                    div { label for="type" { "Type" } select #type name="type" { option value="" { "Any" } @for t in TYPES { option value=(t) selected[filters.task_type == t] { (t) } } } }
+                    div { label for="status" { "Status" } select #status name="status" { option value="" { "Any" } @for st in STATUSES { option value=(st) selected[filters.status == st] { (st) } } } }
+                    div { label for="customer" { "Customer" } select #customer name="customer" {
+                        option value="" { "Any" }
+                        @for (id, name) in &filters.customers { option value=(id) selected[filters.customer == id.to_string()] { (name) } }
+                    } }
+                    button type="submit" class="secondary" { "Filter" }
+                }
+            }
             @if rows.is_empty() {
-                div.card { p.empty { "No sync tasks yet. Tasks appear after Check Changes finds marketplace orders." } }
+                div.card { p.empty { "No sync tasks match. Tasks appear after Check Changes finds marketplace orders." } }
             } @else {
-                table {
-                    thead { tr { th { "Order" } th { "Type" } th { "Status" } th { "Ordered" } } }
-                    tbody {
-                        @for row in rows {
-                            tr {
-                                td { a href={ "/tasks/" (row.id) } { (row.order_number) } }
-                                td { (row.task_type) }
-                                td { span.badge { (row.status) } }
-                                td { (row.created) }
+                form method="post" action="/tasks/bulk" {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf_token);
+                    table {
+                        thead { tr { th {} th { "Order" } th { "Customer" } th { "Type" } th { "Status" } th { "Ordered" } } }
+                        tbody {
+                            @for row in rows {
+                                tr {
+                                    td { input type="checkbox" name="task" value=(row.id) aria-label={ "Select " (row.order_number) }; }
+                                    td { a href={ "/tasks/" (row.id) } { (row.order_number) } }
+                                    td { (row.customer) }
+                                    td { (row.task_type) }
+                                    td { span.badge { (row.status) } }
+                                    td { (row.created) }
+                                }
                             }
+                        }
+                    }
+                    div.card style="margin-top:1rem" {
+                        label for="reason" { "Reason (to ignore)" }
+                        input #reason name="reason" type="text";
+                        p {
+                            button type="submit" name="action" value="ignore" { "Ignore selected" } " "
+                            button type="submit" name="action" value="unignore" class="secondary" { "Un-ignore selected" }
                         }
                     }
                 }
