@@ -29,10 +29,24 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Measure: `bench check-changes --orders 10000`.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Manage the built-in sandboxes.
     Sandbox {
         #[command(subcommand)]
         command: SandboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Check Changes over many sandbox orders: marketplace calls and wall time.
+    CheckChanges {
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
     },
 }
 

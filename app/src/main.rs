@@ -3,7 +3,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::Context;
 use clap::Parser;
 use psa_sync::{
-    cli::{Cli, Command, RoleArg, SandboxCommand, UserCommand},
+    cli::{BenchCommand, Cli, Command, RoleArg, SandboxCommand, UserCommand},
     config::Settings,
     db,
     domain::accounts::{self, Email, Role},
@@ -23,7 +23,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log_level, &settings.log_format);
+    // A benchmark prints its figures; request logs would drown them.
+    let log_level = match cli.command {
+        Some(Command::Bench { .. }) => "warn",
+        _ => settings.log_level.as_str(),
+    };
+    telemetry::init(log_level, &settings.log_format);
     match run(cli, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -52,6 +57,9 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     role,
                 },
         } => add_user(settings, &reseller, &email, role).await,
+        Command::Bench {
+            command: BenchCommand::CheckChanges { orders },
+        } => psa_sync::bench::check_changes(orders).await,
         Command::Sandbox {
             command: SandboxCommand::Reset,
         } => {

@@ -313,38 +313,54 @@ fn list_orders(
     let params = call.params();
     let from = params.get("creationTimeFrom").and_then(|t| parse_time(t));
     let to = params.get("creationTimeTo").and_then(|t| parse_time(t));
-    let items = sandbox.read(|store, now| {
-        let mut items: Vec<(i64, i64, Value)> = store
+    let offset = params
+        .get("offset")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let limit = params
+        .get("limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(10)
+        .clamp(1, faults.max_limit.max(1));
+    let field = |order: &super::store::OrderRecord, name: &str| {
+        order.body[name].as_str().map(str::to_owned)
+    };
+    let (total, data) = sandbox.read(|store, now| {
+        let mut keys: Vec<(i64, i64)> = store
             .orders
             .iter()
             .filter(|(_, o)| o.created <= now)
             .filter(|(_, o)| {
                 from.is_none_or(|f| o.created >= f) && to.is_none_or(|t| o.created <= t)
             })
-            .map(|(id, o)| (o.created, *id, orders::view(o, now, false)))
-            .filter(|(_, _, v)| {
-                ["status", "customerId", "orderNumber", "statusCode"]
+            .filter(|(_, o)| {
+                ["customerId", "orderNumber", "subscriptionId"]
                     .iter()
                     .all(|f| {
                         params
                             .get(*f)
-                            .is_none_or(|want| v[*f].as_str() == Some(want.as_str()))
+                            .is_none_or(|want| field(o, f).as_deref() == Some(want.as_str()))
                     })
             })
-            .filter(|(_, id, _)| {
-                params.get("subscriptionId").is_none_or(|want| {
-                    store
-                        .orders
-                        .get(id)
-                        .and_then(|o| o.body["subscriptionId"].as_str())
-                        == Some(want.as_str())
+            .filter(|(_, o)| {
+                params.get("status").is_none_or(|want| {
+                    orders::view(o, now, false)["status"].as_str() == Some(want.as_str())
                 })
             })
+            .map(|(id, o)| (o.created, *id))
             .collect();
-        items.sort_by_key(|item| std::cmp::Reverse((item.0, item.1)));
-        items.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>()
+        keys.sort_by_key(|key| std::cmp::Reverse(*key));
+        let data: Vec<Value> = keys
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|(_, id)| store.orders.get(id).map(|o| orders::view(o, now, false)))
+            .collect();
+        (keys.len(), data)
     });
-    page(call, items, faults)
+    call.ok(
+        &json!({"data": data, "pagination": {"offset": offset, "limit": limit, "total": total}}),
+    )
 }
 
 fn list_subscriptions(

@@ -9,4 +9,4 @@ mod service;
 pub mod store;
 
 pub use http::configure;
-pub use service::{MarketplaceFaults, MarketplaceSandbox, NewOrder, NewOrderLine};
+pub use service::{MarketplaceFaults, MarketplaceSandbox, NewOrder, NewOrderLine, PlacedOrder};

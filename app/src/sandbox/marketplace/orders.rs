@@ -276,37 +276,45 @@ pub fn settle(store: &mut Store, now: i64) {
         .map(|(id, _)| *id)
         .collect();
     for id in due {
-        let Some(order) = store.orders.get_mut(&id) else {
-            continue;
-        };
-        order.applied = true;
-        let (kind, completed, body, at) = (
-            order.body["type"].clone(),
-            order.outcome == "completed",
-            order.body.clone(),
-            order.completes,
-        );
-        let subscription = body["subscriptionId"]
-            .as_str()
-            .and_then(|s| s.parse::<i64>().ok());
-        let Some(sub) = subscription.and_then(|s| store.subscriptions.get_mut(&s)) else {
-            continue;
-        };
-        sub["lastModifiedDate"] = json!(date(at));
-        match (kind.as_str(), completed) {
-            (Some("sales"), true) => sub["status"] = json!("active"),
-            (Some("sales"), false) => sub["status"] = json!("removed"),
-            (Some("change"), true) => {
-                let quantity = body["products"][0]["quantity"].as_i64().unwrap_or(0);
-                let price = amount_of(&sub["products"][0]["unitPrice"]);
-                sub["products"][0]["quantity"] = json!(quantity);
-                sub["products"][0]["extendedPrice"] = money(price * Decimal::from(quantity));
-            }
-            (Some("cancellation"), true) => sub["status"] = json!("terminated"),
-            _ => {}
-        }
+        apply(store, id);
     }
     bill_usage(store, now);
+}
+
+/// Applies one completed (or failed) order to its subscription, once.
+pub fn apply(store: &mut Store, id: i64) {
+    let Some(order) = store.orders.get_mut(&id) else {
+        return;
+    };
+    if order.applied {
+        return;
+    }
+    order.applied = true;
+    let (kind, completed, body, at) = (
+        order.body["type"].clone(),
+        order.outcome == "completed",
+        order.body.clone(),
+        order.completes,
+    );
+    let subscription = body["subscriptionId"]
+        .as_str()
+        .and_then(|s| s.parse::<i64>().ok());
+    let Some(sub) = subscription.and_then(|s| store.subscriptions.get_mut(&s)) else {
+        return;
+    };
+    sub["lastModifiedDate"] = json!(date(at));
+    match (kind.as_str(), completed) {
+        (Some("sales"), true) => sub["status"] = json!("active"),
+        (Some("sales"), false) => sub["status"] = json!("removed"),
+        (Some("change"), true) => {
+            let quantity = body["products"][0]["quantity"].as_i64().unwrap_or(0);
+            let price = amount_of(&sub["products"][0]["unitPrice"]);
+            sub["products"][0]["quantity"] = json!(quantity);
+            sub["products"][0]["extendedPrice"] = money(price * Decimal::from(quantity));
+        }
+        (Some("cancellation"), true) => sub["status"] = json!("terminated"),
+        _ => {}
+    }
 }
 
 /// Usage units of one period: deterministic, so tests know them.

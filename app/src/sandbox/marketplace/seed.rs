@@ -231,7 +231,7 @@ fn on_subscription(kind: &str, n: usize, subscription: &str, quantity: Option<i6
 /// Places an order completed at `at`, applying it at once so later orders see its effect.
 fn placed(store: &mut Store, at: i64, order: &NewOrder) -> Option<String> {
     let id = orders::place(store, order, at, 0, "completed").ok()?;
-    orders::settle(store, at);
+    orders::apply(store, id);
     store
         .orders
         .get(&id)

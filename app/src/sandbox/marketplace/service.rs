@@ -76,6 +76,13 @@ fn sales() -> String {
     "sales".into()
 }
 
+/// An order placed directly in the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedOrder {
+    pub id: String,
+    pub subscription_id: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct MarketplaceSandbox {
     file: StoreFile,
@@ -181,17 +188,28 @@ impl MarketplaceSandbox {
         })
     }
 
-    /// Many orders in one save (benchmarks): `(created unix, order)`, completed on placement.
-    pub fn place_history(&self, orders_to_place: &[(i64, NewOrder)]) -> anyhow::Result<usize> {
+    /// Many orders in one save (benchmarks): `(created unix, order)` in time order, completed on
+    /// placement; returns how many were accepted.
+    pub fn place_history(
+        &self,
+        orders_to_place: &[(i64, NewOrder)],
+    ) -> anyhow::Result<Vec<Result<PlacedOrder, String>>> {
         self.write(|store| {
-            let mut placed = 0;
-            for (at, order) in orders_to_place {
-                if orders::place(store, order, *at, 0, "completed").is_ok() {
-                    placed += 1;
-                    orders::settle(store, *at);
-                }
-            }
-            placed
+            orders_to_place
+                .iter()
+                .map(|(at, order)| {
+                    let id = orders::place(store, order, *at, 0, "completed")?;
+                    orders::apply(store, id);
+                    let subscription_id = store
+                        .orders
+                        .get(&id)
+                        .and_then(|o| o.body["subscriptionId"].as_str().map(str::to_owned));
+                    Ok(PlacedOrder {
+                        id: id.to_string(),
+                        subscription_id,
+                    })
+                })
+                .collect()
         })
     }
 }
