@@ -10,6 +10,7 @@ mod check_changes;
 mod csrf;
 mod jobs;
 mod marketplace_client;
+mod marketplace_schemas;
 mod pages;
 mod secrets;
 mod storage;

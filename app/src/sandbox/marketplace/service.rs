@@ -47,13 +47,28 @@ pub struct NewOrderLine {
     pub billing_period: Option<Value>,
     #[serde(default, rename = "subscriptionPeriod")]
     pub subscription_period: Option<Value>,
-    /// The new total quantity (sales: the quantity bought).
-    #[serde(default = "one")]
+    /// The new total quantity (sales: the quantity bought). Clients send `2`, `2.0` or `"2.0"`.
+    #[serde(default = "one", deserialize_with = "quantity")]
     pub quantity: i64,
 }
 
 fn one() -> i64 {
     1
+}
+
+fn quantity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let value = Value::deserialize(d)?;
+    let number = match &value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(q) if q.fract() == 0.0 && q.abs() < 1e9 => Ok(q as i64),
+        _ => Err(serde::de::Error::custom(format!(
+            "quantity must be a whole number, not {value}"
+        ))),
+    }
 }
 
 /// An order to place: sales (a product), change (a subscription and its new quantity) or
