@@ -55,6 +55,30 @@ pub enum SandboxCommand {
     /// Restore the sandboxes' seed data (stop the service first, or POST
     /// /sandbox/autotask/_control/reset to a running one).
     Reset,
+    /// Place an order on the running service's marketplace sandbox.
+    Order {
+        /// sales, change or cancellation.
+        #[arg(long = "type", default_value = "sales")]
+        kind: String,
+        /// Marketplace customer id, e.g. 1000001.
+        #[arg(long)]
+        customer: String,
+        /// For change and cancellation orders.
+        #[arg(long)]
+        subscription: Option<String>,
+        /// For sales orders: the product's MPN (e.g. CFQ7TTC0LH18:0001).
+        #[arg(long)]
+        mpn: Option<String>,
+        /// For sales orders: the annual term billed yearly instead of monthly.
+        #[arg(long)]
+        annual: bool,
+        /// Quantity bought, or the new total for a change.
+        #[arg(long, default_value_t = 1)]
+        quantity: i64,
+        /// The running service (default: the configured bind address).
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

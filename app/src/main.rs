@@ -61,6 +61,36 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             command: BenchCommand::CheckChanges { orders },
         } => psa_sync::bench::check_changes(orders).await,
         Command::Sandbox {
+            command:
+                SandboxCommand::Order {
+                    kind,
+                    customer,
+                    subscription,
+                    mpn,
+                    annual,
+                    quantity,
+                    url,
+                },
+        } => {
+            let base = url.unwrap_or_else(|| {
+                format!("http://{}", settings.bind.replace("0.0.0.0", "127.0.0.1"))
+            });
+            let order = psa_sync::sandbox::marketplace::order_from_cli(
+                &kind,
+                &customer,
+                subscription,
+                mpn,
+                annual,
+                quantity,
+            );
+            let placed = psa_sync::sandbox::marketplace::place_over_http(&base, &order).await?;
+            println!(
+                "placed order {} ({}), status {}",
+                placed.order_number, placed.id, placed.status
+            );
+            Ok(())
+        }
+        Command::Sandbox {
             command: SandboxCommand::Reset,
         } => {
             std::fs::create_dir_all(&settings.data_dir)?;

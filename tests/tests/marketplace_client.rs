@@ -224,3 +224,54 @@ async fn an_ambiguous_mpn_needs_the_periods() {
         other => panic!("expected a 400, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_person_places_orders_on_the_sandbox_page_and_from_the_command_line() {
+    let app = spawn_app().await;
+    let page = reqwest::get(format!("{}/sandbox/marketplace/", app.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Place sales order") && page.contains("Contoso Limited"));
+
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let placed = browser
+        .post(format!("{}/sandbox/marketplace/_place", app.address))
+        .form(&[
+            ("type", "sales"),
+            ("customerId", "1000001"),
+            ("product", "4"),
+            ("quantity", "3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(placed.status(), reqwest::StatusCode::SEE_OTHER);
+    let location = placed.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("placed"), "{location}");
+
+    let order = psa_sync::sandbox::marketplace::order_from_cli(
+        "sales",
+        "1000002",
+        None,
+        Some("CFQ7TTC0LFLX:0001".into()),
+        true,
+        4,
+    );
+    let detail = psa_sync::sandbox::marketplace::place_over_http(&app.address, &order)
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.products[0].quantity,
+        Some(rust_decimal::Decimal::from(4))
+    );
+    assert_eq!(
+        detail.products[0].billing_period.as_ref().unwrap().kind,
+        "year"
+    );
+}

@@ -84,6 +84,18 @@ async fn dispatch(
     };
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
+        [] if req.method() == Method::GET => {
+            let message = call.params().remove("message");
+            let page = super::page::render(&sandbox, message.as_deref());
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string());
+        }
+        ["_place"] if req.method() == Method::POST => {
+            let form: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            return super::page::place(&sandbox, &form);
+        }
         ["_control"] => return control(&call, &body, &sandbox),
         ["_control", "reset"] if req.method() == Method::POST => {
             return match sandbox.reset() {
