@@ -300,4 +300,9 @@ async fn the_dashboard_button_runs_check_changes_in_the_background_and_shows_the
         panel.body
     );
     assert!(panel.body.contains("data-running=\"false\""));
+    let log = admin.client.get("/log").await;
+    assert!(
+        log.body.contains("CHK01") && log.body.contains("CHK02"),
+        "the run is in the action log"
+    );
 }

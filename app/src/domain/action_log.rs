@@ -48,3 +48,13 @@ pub async fn record<C: ConnectionTrait>(
     .await
     .context("writing to the action log")
 }
+
+/// The newest entries of a reseller's log (the page shows 200).
+pub async fn recent_entries<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> anyhow::Result<Vec<entities::action_log::Model>> {
+    db::action_log::find_recent_log_entries_for_reseller(db, reseller, 200)
+        .await
+        .context("reading the action log")
+}

@@ -4,12 +4,13 @@ use maud::Markup;
 use views::{
     Nav,
     pages::{
+        action_log::{LogRow, action_log as action_log_page},
         dashboard::{DashboardData, dashboard as dashboard_page},
         placeholder::placeholder,
     },
 };
 
-use crate::domain::{connections, tasks};
+use crate::domain::{action_log, connections, tasks};
 use crate::routes::{
     errors::AppError,
     session::{CurrentUser, page_context},
@@ -60,11 +61,21 @@ pub async fn import(session: Session, CurrentUser(user): CurrentUser) -> Markup 
     )
 }
 
-pub async fn action_log(session: Session, CurrentUser(user): CurrentUser) -> Markup {
-    placeholder(
-        &page_context(&session, &user),
-        Nav::ActionLog,
-        "Action log",
-        "Checks, tasks, writes and errors will be listed here.",
-    )
+pub async fn action_log(
+    state: web::Data<AppState>,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+) -> Result<Markup, AppError> {
+    let rows: Vec<LogRow> = action_log::recent_entries(&state.db, user.reseller_id)
+        .await?
+        .into_iter()
+        .map(|e| LogRow {
+            at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            level: e.level,
+            code: e.code,
+            message: e.message,
+            task_id: e.task_id,
+        })
+        .collect();
+    Ok(action_log_page(&page_context(&session, &user), &rows))
 }

@@ -1,3 +1,4 @@
+pub mod action_log;
 pub mod dashboard;
 pub mod errors;
 pub mod login;
