@@ -4,4 +4,5 @@
 
 pub mod autotask;
 pub mod faults;
+pub mod file;
 pub mod marketplace;

@@ -2,12 +2,13 @@ use std::{path::Path, sync::Mutex};
 
 use super::limits::{Faults, Limits};
 use super::seed;
-use super::store::{Store, StoreFile};
+use super::store::Store;
+use crate::sandbox::file::JsonFile;
 
 /// The emulator's state: its data (kept in the data directory), limits and faults.
 #[derive(Debug)]
 pub struct AutotaskSandbox {
-    file: StoreFile,
+    file: JsonFile,
     pub(super) store: Mutex<Store>,
     pub(super) faults: Mutex<Faults>,
     pub(super) limits: Limits,
@@ -16,7 +17,7 @@ pub struct AutotaskSandbox {
 impl AutotaskSandbox {
     /// Opens the sandbox whose data lives in `data_dir`, seeding it on first use.
     pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        let file = StoreFile::in_dir(data_dir);
+        let file = JsonFile::in_dir(data_dir, "autotask.json");
         let store = match file.load()? {
             Some(store) => store,
             None => {
@@ -30,10 +31,10 @@ impl AutotaskSandbox {
 
     /// A sandbox that keeps nothing on disk (for a test that starts one on its own).
     pub fn in_memory() -> Self {
-        Self::with(StoreFile::memory(), seed::seeded())
+        Self::with(JsonFile::memory(), seed::seeded())
     }
 
-    fn with(file: StoreFile, store: Store) -> Self {
+    fn with(file: JsonFile, store: Store) -> Self {
         Self {
             file,
             store: Mutex::new(store),
@@ -50,11 +51,6 @@ impl AutotaskSandbox {
         self.limits.reset();
         *self.faults.lock().unwrap_or_else(|e| e.into_inner()) = Faults::default();
         Ok(())
-    }
-
-    /// Removes the sandbox's file so the next start seeds again.
-    pub fn reset_dir(data_dir: &Path) -> anyhow::Result<()> {
-        StoreFile::in_dir(data_dir).remove()
     }
 
     pub fn faults(&self) -> Faults {
@@ -81,7 +77,7 @@ impl AutotaskSandbox {
     pub fn write<T>(&self, change: impl FnOnce(&mut Store) -> T) -> anyhow::Result<T> {
         let mut store = self.lock_store();
         let result = change(&mut store);
-        self.file.save(&store)?;
+        self.file.save(&*store)?;
         Ok(result)
     }
 

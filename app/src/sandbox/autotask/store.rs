@@ -1,13 +1,8 @@
 //! The emulator's data: every record as a JSON object keyed by entity and id, kept in one file
 //! in the data directory so that it survives restarts.
 
-use std::{
-    collections::BTreeMap,
-    fs,
-    path::{Path, PathBuf},
-};
+use std::collections::BTreeMap;
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -62,60 +57,5 @@ impl Store {
         self.users
             .iter()
             .find(|u| u.username.eq_ignore_ascii_case(username))
-    }
-}
-
-/// Where the store lives: a file, or nowhere (tests that start a bare emulator).
-#[derive(Debug, Clone)]
-pub struct StoreFile {
-    path: Option<PathBuf>,
-}
-
-impl StoreFile {
-    pub fn in_dir(data_dir: &Path) -> Self {
-        Self {
-            path: Some(data_dir.join("sandbox").join("autotask.json")),
-        }
-    }
-
-    pub fn memory() -> Self {
-        Self { path: None }
-    }
-
-    pub fn load(&self) -> anyhow::Result<Option<Store>> {
-        let Some(path) = &self.path else {
-            return Ok(None);
-        };
-        if !path.exists() {
-            return Ok(None);
-        }
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let store =
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        Ok(Some(store))
-    }
-
-    /// Writes atomically (temporary file, then rename) so a crash never leaves half a file.
-    pub fn save(&self, store: &Store) -> anyhow::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        fs::write(&tmp, serde_json::to_vec(store)?)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
-    }
-
-    pub fn remove(&self) -> anyhow::Result<()> {
-        match &self.path {
-            Some(path) if path.exists() => {
-                fs::remove_file(path).with_context(|| format!("removing {}", path.display()))
-            }
-            _ => Ok(()),
-        }
     }
 }

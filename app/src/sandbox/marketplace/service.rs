@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::orders;
 use super::seed;
-use super::store::{Store, StoreFile};
+use super::store::Store;
 use crate::sandbox::faults::Injection;
+use crate::sandbox::file::JsonFile;
 
 /// The marketplace emulator's switches.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -100,7 +101,7 @@ pub struct PlacedOrder {
 
 #[derive(Debug)]
 pub struct MarketplaceSandbox {
-    file: StoreFile,
+    file: JsonFile,
     pub(super) store: Mutex<Store>,
     pub(super) faults: Mutex<MarketplaceFaults>,
 }
@@ -108,7 +109,7 @@ pub struct MarketplaceSandbox {
 impl MarketplaceSandbox {
     /// Opens the sandbox whose data lives in `data_dir`, seeding it on first use.
     pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        let file = StoreFile::in_dir(data_dir);
+        let file = JsonFile::in_dir(data_dir, "marketplace.json");
         let store = match file.load()? {
             Some(store) => store,
             None => {
@@ -126,7 +127,7 @@ impl MarketplaceSandbox {
 
     pub fn in_memory() -> Self {
         Self {
-            file: StoreFile::memory(),
+            file: JsonFile::memory(),
             store: Mutex::new(seed::seeded(Utc::now().timestamp())),
             faults: Mutex::new(MarketplaceFaults::default()),
         }
@@ -175,7 +176,7 @@ impl MarketplaceSandbox {
         let now = Utc::now().timestamp() + store.clock_offset;
         orders::settle(&mut store, now);
         let result = change(&mut store);
-        self.file.save(&store)?;
+        self.file.save(&*store)?;
         Ok(result)
     }
 

@@ -1,13 +1,8 @@
 //! The marketplace emulator's data, kept as the JSON the API serves, in one file in the data
 //! directory. Orders carry their lifecycle beside the body: when they complete and how.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    fs,
-    path::{Path, PathBuf},
-};
+use std::collections::{BTreeMap, HashMap};
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -66,50 +61,5 @@ impl Store {
 
     pub fn user_by_key(&self, key: &str) -> Option<&ApiUser> {
         self.users.iter().find(|u| u.subscription_key == key)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct StoreFile {
-    path: Option<PathBuf>,
-}
-
-impl StoreFile {
-    pub fn in_dir(data_dir: &Path) -> Self {
-        Self {
-            path: Some(data_dir.join("sandbox").join("marketplace.json")),
-        }
-    }
-
-    pub fn memory() -> Self {
-        Self { path: None }
-    }
-
-    pub fn load(&self) -> anyhow::Result<Option<Store>> {
-        let Some(path) = &self.path else {
-            return Ok(None);
-        };
-        if !path.exists() {
-            return Ok(None);
-        }
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Ok(Some(
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?,
-        ))
-    }
-
-    /// Writes atomically (temporary file, then rename).
-    pub fn save(&self, store: &Store) -> anyhow::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        fs::write(&tmp, serde_json::to_vec(store)?)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
     }
 }
