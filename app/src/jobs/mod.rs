@@ -155,7 +155,12 @@ fn worker_name(job: &str, node: &str) -> String {
 }
 
 fn sqlite_storage<J: Job>(pool: &SqlitePool) -> SqliteStorage<J> {
-    SqliteStorage::new(pool).with_config(apalis_sqlite::Config::default().queue(J::NAME))
+    // apalis-sqlite only looks for new work when its heartbeat fires (the poll interval alone
+    // does not wake an idle worker), so the heartbeat sets how soon a queued job starts.
+    let config = apalis_sqlite::Config::default()
+        .queue(J::NAME)
+        .heartbeat_interval(SQLITE_POLL);
+    SqliteStorage::new(pool).with_config(config)
 }
 
 /// Workers poll SQLite every 500 ms.
