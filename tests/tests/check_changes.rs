@@ -257,6 +257,18 @@ async fn the_dashboard_button_runs_check_changes_in_the_background_and_shows_the
             .status,
         reqwest::StatusCode::SEE_OTHER
     );
+    admin
+        .client
+        .post_form("/settings/marketplace/test", &[])
+        .await;
+    let settings = admin.client.get("/settings").await;
+    assert!(
+        settings
+            .body
+            .contains("The marketplace answered: 17 products in the catalogue."),
+        "{}",
+        settings.body
+    );
     let dashboard = admin.client.get("/").await;
     assert!(dashboard.body.contains(">Check Changes</button>"));
 

@@ -28,6 +28,7 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_and_changes_nothing()
         ),
         ("/settings/autotask/test", vec![]),
         ("/check", vec![]),
+        ("/settings/marketplace/test", vec![]),
         (
             "/tasks/bulk",
             vec![("task", "1"), ("action", "ignore"), ("reason", "x")],

@@ -46,7 +46,7 @@ table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;
 th{font-size:.8rem;text-transform:uppercase;color:#5a6778}
 label{display:block;font-weight:600;margin:.6rem 0 .2rem}input,select,textarea{width:100%;max-width:28rem;padding:.45rem .5rem;border:1px solid #b9c3cf;border-radius:4px;font:inherit}
 button,.button{background:#2563a8;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;font:inherit;cursor:pointer;text-decoration:none;display:inline-block}
-button.secondary{background:#e6ebf1;color:#1d2530}.hint{color:#5a6778;font-size:.85rem}
+button.secondary{background:#e6ebf1;color:#1d2530}button:disabled{opacity:.55;cursor:default}.hint{color:#5a6778;font-size:.85rem}
 .flash{background:#e7f4ea;border:1px solid #9fd3ab;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
 .error{background:#fdecec;border:1px solid #f0a8a8;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:10px;font-size:.8rem;background:#e6ebf1}

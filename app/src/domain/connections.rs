@@ -305,3 +305,22 @@ pub async fn marketplace_client(
     );
     Ok(Some(MarketplaceClient::new(config)?))
 }
+
+/// Tests the marketplace connection: a token and one page of the catalogue.
+pub async fn test_marketplace_connection(
+    db: &DatabaseConnection,
+    key: &MasterKey,
+    reseller: ResellerId,
+    self_url: &str,
+) -> anyhow::Result<Result<String, String>> {
+    let Some(client) = marketplace_client(db, key, reseller, self_url).await? else {
+        return Ok(Err("Save the marketplace connection first.".to_owned()));
+    };
+    Ok(match client.products().await {
+        Ok(products) => Ok(format!(
+            "The marketplace answered: {} products in the catalogue.",
+            products.len()
+        )),
+        Err(e) => Err(format!("The marketplace connection does not work: {e}")),
+    })
+}

@@ -41,6 +41,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(settings::test_autotask),
         )
         .route(
+            "/settings/marketplace/test",
+            web::post().to(settings::test_marketplace),
+        )
+        .route(
             "/settings/marketplace",
             web::post().to(settings::save_marketplace),
         )

@@ -190,3 +190,19 @@ pub async fn test_autotask(
     flash(&session, message);
     Ok(see_other("/settings"))
 }
+
+pub async fn test_marketplace(
+    state: web::Data<AppState>,
+    session: Session,
+    Admin(user): Admin,
+) -> Result<HttpResponse, AppError> {
+    let outcome = connections::test_marketplace_connection(
+        &state.db,
+        &state.key,
+        user.reseller_id,
+        &state.self_url,
+    )
+    .await?;
+    flash(&session, outcome.unwrap_or_else(|refusal| refusal));
+    Ok(see_other("/settings"))
+}

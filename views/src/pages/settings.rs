@@ -53,6 +53,10 @@ pub fn settings(ctx: &PageContext, view: &ConnectionsView, error: Option<&str>) 
                     (secret_input("Subscription key", "subscription_key", view.marketplace_key_set))
                     p { button type="submit" { "Save marketplace connection" } }
                 }
+                form method="post" action="/settings/marketplace/test" {
+                    (csrf_field(&ctx.csrf_token))
+                    button type="submit" class="secondary" { "Test the marketplace connection" }
+                }
             }
             div.card {
                 h2 { "Background jobs" }
