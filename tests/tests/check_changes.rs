@@ -318,3 +318,52 @@ async fn the_dashboard_button_runs_check_changes_in_the_background_and_shows_the
         "the run is in the action log"
     );
 }
+
+#[tokio::test]
+async fn a_reseller_who_wants_orders_before_they_complete_gets_them_at_once() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app().await;
+    let reseller = reseller(&app).await;
+    entities::settings::ActiveModel {
+        reseller_id: Set(reseller.0),
+        completed_orders_only: Set(false),
+        overlap_minutes: Set(30),
+        updated_at: Set(Utc::now().fixed_offset()),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let client = app.marketplace_client();
+    app.check_changes(reseller, &client).await.unwrap();
+    app.marketplace_sandbox
+        .update_faults(|f| f.completion_delay_secs = 600);
+    let order = client
+        .place_order(
+            &json!({"type":"sales","customerId":"1000020","products":[seed::line(1, true, 3)]}),
+        )
+        .await
+        .unwrap();
+    let outcome = app.check_changes(reseller, &client).await.unwrap();
+    assert_eq!((outcome.tasks_created, outcome.pending), (1, 0));
+    assert!(
+        tasks(&app, reseller)
+            .await
+            .iter()
+            .any(|t| t.mp_order_id == order.id)
+    );
+    let run = psa_sync::db::check_runs::find_latest_check_run(app.db(), reseller)
+        .await
+        .unwrap()
+        .unwrap();
+    let newest = tasks(&app, reseller)
+        .await
+        .iter()
+        .map(|t| t.order_created_at)
+        .max()
+        .unwrap();
+    assert!(
+        run.window_from.unwrap() < newest - chrono::Duration::minutes(29),
+        "the 30-minute overlap from the settings"
+    );
+}

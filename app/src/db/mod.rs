@@ -16,6 +16,7 @@ pub mod check_runs;
 pub mod connections;
 pub mod pending_orders;
 pub mod resellers;
+pub mod settings;
 pub mod tasks;
 pub mod users;
 

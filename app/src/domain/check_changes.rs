@@ -30,7 +30,7 @@ use crate::marketplace::{
     models::{OrderDetail, Subscription},
 };
 
-/// Minutes the window reaches back before the newest task.
+/// Minutes the window reaches back before the newest task, unless the settings say otherwise.
 pub const DEFAULT_OVERLAP_MINUTES: i64 = 10;
 
 /// How far a run has got, for its progress bar.
@@ -117,14 +117,17 @@ async fn check(
     now: DateTime<Utc>,
     progress: &impl Fn(Progress),
 ) -> anyhow::Result<CheckOutcome> {
+    let settings = db::settings::find_settings(db, reseller)
+        .await
+        .context("reading the settings")?;
+    let overlap = settings
+        .as_ref()
+        .map_or(DEFAULT_OVERLAP_MINUTES, |s| i64::from(s.overlap_minutes));
+    let completed_only = settings.as_ref().is_none_or(|s| s.completed_orders_only);
     let newest = db::tasks::find_newest_task_order_time(db, reseller)
         .await
         .context("reading the newest task")?;
-    let (from, to) = window(
-        newest.map(|t| t.with_timezone(&Utc)),
-        now,
-        DEFAULT_OVERLAP_MINUTES,
-    );
+    let (from, to) = window(newest.map(|t| t.with_timezone(&Utc)), now, overlap);
     let mut listed = client
         .orders_created_between(from, to)
         .await
@@ -176,7 +179,16 @@ async fn check(
             }
         };
         outcome.orders_seen += 1;
-        handle_order(db, client, reseller, &order, &mut cache, &mut outcome).await?;
+        handle_order(
+            db,
+            client,
+            reseller,
+            &order,
+            completed_only,
+            &mut cache,
+            &mut outcome,
+        )
+        .await?;
         let counts = RunCounts {
             orders_seen: outcome.orders_seen as i32,
             tasks_created: outcome.tasks_created as i32,
@@ -197,11 +209,14 @@ async fn handle_order(
     client: &MarketplaceClient,
     reseller: ResellerId,
     order: &OrderDetail,
+    completed_only: bool,
     cache: &mut RunCache,
     outcome: &mut CheckOutcome,
 ) -> anyhow::Result<()> {
     match order.status.as_str() {
         "completed" => {}
+        // A reseller may choose to see orders as soon as they are placed.
+        "submitted" | "processing" if !completed_only => {}
         "submitted" | "processing" => {
             db::pending_orders::remember_pending_order(db, reseller, &order.id, &order.status)
                 .await?;
