@@ -78,6 +78,19 @@ async fn a_429_with_retry_after_is_honoured() {
 }
 
 #[tokio::test]
+async fn a_503_with_retry_after_is_waited_out() {
+    let app = spawn_app().await;
+    let client = app.marketplace_client();
+    client.products().await.unwrap();
+    app.marketplace_sandbox
+        .update_faults(|f| f.injected.fail_next = 1);
+    let started = std::time::Instant::now();
+    client.products().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(client.calls().get("GET /products"), Some(&3));
+}
+
+#[tokio::test]
 async fn wrong_credentials_are_an_auth_error() {
     let app = spawn_app().await;
     let mut config = app.marketplace_config();

@@ -403,6 +403,10 @@ async fn answer(response: reqwest::Response) -> Result<Value, MarketplaceError> 
         StatusCode::TOO_MANY_REQUESTS => {
             MarketplaceError::RateLimited(retry_after.unwrap_or(Duration::from_secs(30)))
         }
+        // APIM's 503 may say when to come back; that is a wait, not a failure.
+        StatusCode::SERVICE_UNAVAILABLE if retry_after.is_some() => {
+            MarketplaceError::RateLimited(retry_after.unwrap_or_default())
+        }
         s if s.is_server_error() => MarketplaceError::Transient(format!("HTTP {s}: {message}")),
         s => MarketplaceError::Rejected {
             status: s.as_u16(),

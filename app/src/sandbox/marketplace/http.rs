@@ -117,10 +117,15 @@ async fn dispatch(
         .next_fault();
     match injected {
         Injected::ServerError => {
-            return call.error(
+            let mut response = call.error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is temporarily unavailable.",
             );
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("1"),
+            );
+            return response;
         }
         Injected::RateLimited => {
             let mut response = call.error(
