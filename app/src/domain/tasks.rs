@@ -98,14 +98,16 @@ pub async fn bulk_ignore(
     Ok(outcome)
 }
 
-/// The newest tasks of a reseller.
-pub async fn recent_tasks(
-    db: &DatabaseConnection,
-    reseller: ResellerId,
-) -> anyhow::Result<Vec<sync_tasks::Model>> {
-    db::tasks::find_recent_tasks_for_reseller(db, reseller, 200)
+/// How many of the reseller's tasks are still open.
+pub async fn open_task_count(db: &DatabaseConnection, reseller: ResellerId) -> anyhow::Result<i64> {
+    let counts = db::tasks::count_tasks_by_status(db, reseller)
         .await
-        .context("listing tasks")
+        .context("counting tasks")?;
+    Ok(counts
+        .iter()
+        .filter(|(status, _)| OPEN_STATUSES.contains(&status.as_str()))
+        .map(|(_, n)| n)
+        .sum())
 }
 
 /// Marks an open task ignored, with a reason.

@@ -22,11 +22,7 @@ pub async fn dashboard(
     session: Session,
     CurrentUser(user): CurrentUser,
 ) -> Result<Markup, AppError> {
-    let open_tasks = tasks::recent_tasks(&state.db, user.reseller_id)
-        .await?
-        .iter()
-        .filter(|t| tasks::OPEN_STATUSES.contains(&t.status.as_str()))
-        .count() as u64;
+    let open_tasks = tasks::open_task_count(&state.db, user.reseller_id).await?;
     let data = DashboardData {
         open_tasks,
         autotask_connected: connections::autotask_connection_summary(&state.db, user.reseller_id)

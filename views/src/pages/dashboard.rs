@@ -5,7 +5,7 @@ use crate::layout::{Nav, PageContext, page};
 /// Counts shown on the dashboard.
 #[derive(Debug, Clone, Default)]
 pub struct DashboardData {
-    pub open_tasks: u64,
+    pub open_tasks: i64,
     pub autotask_connected: bool,
     pub marketplace_connected: bool,
     pub latest_check: Option<CheckRunView>,

@@ -58,6 +58,19 @@ fn errors(status: StatusCode, messages: Vec<String>) -> HttpResponse {
     json_response(status, json!({ "errors": messages }))
 }
 
+/// A 429 with Autotask's error envelope and, when known, how long to wait.
+fn too_many_requests(message: String, retry_after_secs: Option<u64>) -> HttpResponse {
+    let mut response = errors(StatusCode::TOO_MANY_REQUESTS, vec![message]);
+    if let Some(seconds) = retry_after_secs
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    response
+}
+
 fn not_found() -> HttpResponse {
     json_response(
         StatusCode::NOT_FOUND,
@@ -218,17 +231,24 @@ async fn api(
     let mut faults = sandbox.faults();
     let added_latency = match sandbox.limits.count(&faults) {
         Budget::Exceeded { retry_after } => {
-            return HttpResponse::TooManyRequests()
-                .insert_header(("Retry-After", retry_after.as_secs().max(1).to_string()))
-                .content_type("application/json; charset=utf-8")
-                .body(json!({"errors": [format!("The API request threshold of {} requests per hour has been exceeded. Further requests are blocked until the rolling hour clears.", faults.threshold)]}).to_string());
+            return too_many_requests(
+                format!(
+                    "The API request threshold of {} requests per hour has been exceeded. Further requests are blocked until the rolling hour clears.",
+                    faults.threshold
+                ),
+                Some(retry_after.as_secs().max(1)),
+            );
         }
         Budget::Allowed { added_latency } => added_latency,
     };
     let entity = bucket(rest);
     if !sandbox.limits.enter(&code, &entity, faults.thread_limit) {
-        return HttpResponse::TooManyRequests().content_type("application/json; charset=utf-8").body(
-            json!({"errors": [format!("Thread Threshold Exceeded: The Autotask API thread threshold of {} threads has been exceeded. (Itgenatr005)", faults.thread_limit)]}).to_string(),
+        return too_many_requests(
+            format!(
+                "Thread Threshold Exceeded: The Autotask API thread threshold of {} threads has been exceeded. (Itgenatr005)",
+                faults.thread_limit
+            ),
+            None,
         );
     }
     let _slot = ThreadSlot {
@@ -253,10 +273,7 @@ async fn api(
                 .body("<h1>Service Unavailable</h1>");
         }
         Injected::RateLimited => {
-            return HttpResponse::TooManyRequests()
-                .insert_header(("Retry-After", "1"))
-                .content_type("application/json; charset=utf-8")
-                .body(json!({"errors": ["Too many requests. Please retry later."]}).to_string());
+            return too_many_requests("Too many requests. Please retry later.".into(), Some(1));
         }
         Injected::Timeout => {
             tokio::time::sleep(Duration::from_millis(faults.injected.hold_ms)).await;

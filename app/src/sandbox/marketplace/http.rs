@@ -58,6 +58,16 @@ impl Call<'_> {
         self.json(status, &body)
     }
 
+    /// An error that asks the caller to come back in a second (`Retry-After: 1`), as APIM does.
+    fn retry_later(&self, status: StatusCode, message: &str) -> HttpResponse {
+        let mut response = self.error(status, message);
+        response.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from_static("1"),
+        );
+        response
+    }
+
     fn params(&self) -> HashMap<String, String> {
         serde_urlencoded::from_str::<Vec<(String, String)>>(self.req.query_string())
             .unwrap_or_default()
@@ -117,26 +127,16 @@ async fn dispatch(
         .next_fault();
     match injected {
         Injected::ServerError => {
-            let mut response = call.error(
+            return call.retry_later(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is temporarily unavailable.",
             );
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("1"),
-            );
-            return response;
         }
         Injected::RateLimited => {
-            let mut response = call.error(
+            return call.retry_later(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Rate limit is exceeded. Try again in 1 seconds.",
             );
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("1"),
-            );
-            return response;
         }
         Injected::Timeout => {
             tokio::time::sleep(Duration::from_millis(faults.injected.hold_ms)).await;
