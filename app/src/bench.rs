@@ -8,12 +8,12 @@ use chrono::Utc;
 use secrecy::SecretString;
 
 use crate::config::Settings;
-use crate::db;
 use crate::domain::{
     accounts::{self, Email, Role},
-    check_changes::run_check_changes,
+    check_changes::{self, RunResult},
     connections::{self, MarketplaceConnectionInput},
 };
+use crate::model::check_run::Trigger;
 use crate::sandbox::marketplace::{NewOrder, NewOrderLine, seed};
 use crate::startup::{Application, SANDBOX_MARKETPLACE_PATH};
 
@@ -38,7 +38,9 @@ pub async fn check_changes(orders: usize) -> anyhow::Result<()> {
 async fn run(settings: &Settings, orders: usize) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let state = app.state();
-    let sandbox = app.marketplace_sandbox();
+    let sandbox = app
+        .marketplace_sandbox()
+        .context("the benchmark needs the sandboxes on")?;
     let (reseller, _) = accounts::add_user(
         &state.db,
         "Bench",
@@ -136,22 +138,38 @@ async fn run(settings: &Settings, orders: usize) -> anyhow::Result<()> {
         placing.elapsed().as_secs_f64()
     );
 
+    let client = state
+        .connections
+        .marketplace(reseller)
+        .await?
+        .context("the bench reseller has no marketplace connection")?;
     for pass in ["first run", "second run (nothing new)"] {
-        let client =
-            connections::marketplace_client(&state.db, &state.key, reseller, &state.self_url)
-                .await?
-                .context("the bench reseller has no marketplace connection")?;
-        let run_id = db::check_runs::insert_check_run(&state.db, reseller, "bench").await?;
+        let before = client.calls();
+        let run =
+            check_changes::request_run(&state.db, reseller, Trigger::Manual, Utc::now()).await?;
         let started = Instant::now();
-        let outcome =
-            run_check_changes(&state.db, &client, reseller, run_id, Utc::now(), |_| {}).await?;
+        let result = check_changes::run_requested(
+            &state.db,
+            &state.connections,
+            reseller,
+            run,
+            &state.node,
+            |_| {},
+        )
+        .await?;
+        let RunResult::Finished(outcome) = result else {
+            anyhow::bail!("the benchmark's run was taken by another worker");
+        };
         let elapsed = started.elapsed().as_secs_f64();
-        let calls = client.calls();
-        let pages = calls.get("GET /orders").copied().unwrap_or(0);
-        let details = calls.get("GET /orders/{id}").copied().unwrap_or(0);
-        let subs = calls.get("GET /subscriptions/{id}").copied().unwrap_or(0);
-        let customers = calls.get("GET /customers/{id}").copied().unwrap_or(0);
-        let total = client.total_calls();
+        let after = client.calls();
+        let calls = |name: &str| {
+            after.get(name).copied().unwrap_or(0) - before.get(name).copied().unwrap_or(0)
+        };
+        let pages = calls("GET /orders");
+        let details = calls("GET /orders/{id}");
+        let subs = calls("GET /subscriptions/{id}");
+        let customers = calls("GET /customers/{id}");
+        let total: u64 = after.keys().map(|name| calls(name)).sum();
         println!(
             "\n{pass}: {} orders seen, {} tasks created, {} skipped in {elapsed:.2} s ({:.0} orders/s)",
             outcome.orders_seen,
@@ -161,7 +179,7 @@ async fn run(settings: &Settings, orders: usize) -> anyhow::Result<()> {
         );
         println!(
             "  marketplace calls: {total} = {details} order details + {pages} list pages + {subs} subscriptions + {customers} customers + {} token",
-            calls.get("POST /token").copied().unwrap_or(0)
+            calls("POST /token")
         );
         if outcome.tasks_created > 0 {
             println!(

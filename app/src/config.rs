@@ -34,6 +34,9 @@ pub struct Settings {
     pub shutdown_timeout_secs: u64,
     /// Mark the session cookie `Secure` (enable behind HTTPS).
     pub secure_cookies: bool,
+    /// Serve the built-in Autotask and marketplace sandboxes under `/sandbox/` (the demo). Off in
+    /// production: every `/sandbox/...` path then answers 404.
+    pub sandboxes: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             handle_signals: true,
             shutdown_timeout_secs: 30,
             secure_cookies: false,
+            sandboxes: true,
         }
     }
 }

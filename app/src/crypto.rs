@@ -33,6 +33,10 @@ impl std::fmt::Debug for MasterKey {
 #[error("a stored secret could not be decrypted (wrong master key or damaged value)")]
 pub struct UnsealError;
 
+#[derive(Debug, thiserror::Error)]
+#[error("a secret could not be encrypted")]
+pub struct SealError;
+
 impl MasterKey {
     /// The key from `PSA_SYNC_MASTER_KEY` when given, else the key file in `data_dir`, created
     /// (mode 0600) on first start.
@@ -81,16 +85,16 @@ impl MasterKey {
         &self.bytes
     }
 
-    pub fn seal(&self, plaintext: &SecretString) -> String {
+    /// Seals a secret. An error here is a broken cipher, never stored as an empty value.
+    pub fn seal(&self, plaintext: &SecretString) -> Result<String, SealError> {
         let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.bytes));
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        // Encryption with a valid key and a 12-byte nonce cannot fail for inputs below 64 GiB.
         let ciphertext = cipher
             .encrypt(&nonce, plaintext.expose_secret().as_bytes())
-            .unwrap_or_default();
+            .map_err(|_| SealError)?;
         let mut sealed = nonce.to_vec();
         sealed.extend_from_slice(&ciphertext);
-        STANDARD.encode(sealed)
+        Ok(STANDARD.encode(sealed))
     }
 
     pub fn open(&self, sealed: &str) -> Result<SecretString, UnsealError> {
@@ -132,7 +136,9 @@ mod tests {
     #[test]
     fn a_sealed_secret_opens_to_the_same_text_and_does_not_contain_it() {
         let key = MasterKey::generate();
-        let sealed = key.seal(&SecretString::from("hunter2-very-secret"));
+        let sealed = key
+            .seal(&SecretString::from("hunter2-very-secret"))
+            .unwrap();
         assert!(!sealed.contains("hunter2"));
         let opened = key.open(&sealed).unwrap();
         assert_eq!(opened.expose_secret(), "hunter2-very-secret");
@@ -140,7 +146,9 @@ mod tests {
 
     #[test]
     fn a_secret_sealed_under_another_key_does_not_open() {
-        let sealed = MasterKey::generate().seal(&SecretString::from("x"));
+        let sealed = MasterKey::generate()
+            .seal(&SecretString::from("x"))
+            .unwrap();
         assert!(MasterKey::generate().open(&sealed).is_err());
     }
 

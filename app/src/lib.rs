@@ -8,6 +8,8 @@ pub mod domain;
 pub mod jobs;
 pub mod marketplace;
 pub mod metrics;
+pub mod model;
+pub mod queue;
 pub mod routes;
 pub mod sandbox;
 pub mod startup;

@@ -75,7 +75,7 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let base = url.unwrap_or_else(|| {
                 format!("http://{}", settings.bind.replace("0.0.0.0", "127.0.0.1"))
             });
-            let order = psa_sync::sandbox::marketplace::order_from_cli(
+            let order = psa_sync::cli::order_from_cli(
                 &kind,
                 &customer,
                 subscription,
@@ -83,7 +83,7 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 annual,
                 quantity,
             );
-            let placed = psa_sync::sandbox::marketplace::place_over_http(&base, &order).await?;
+            let placed = psa_sync::cli::place_over_http(&base, &order).await?;
             println!(
                 "placed order {} ({}), status {}",
                 placed.order_number, placed.id, placed.status

@@ -23,9 +23,13 @@ use crate::config::Settings;
 use crate::crypto::MasterKey;
 use crate::db;
 use crate::domain::accounts::{self, DemoLogin};
-use crate::domain::connections::{self, AutotaskConnectionInput, MarketplaceConnectionInput};
-use crate::jobs::Queues;
+use crate::domain::check_changes;
+use crate::domain::connections::{
+    self, AutotaskConnectionInput, Connections, MarketplaceConnectionInput,
+};
+use crate::jobs;
 use crate::metrics::Metrics;
+use crate::queue::Queues;
 use crate::routes::{self, csrf::verify_csrf, errors};
 use crate::sandbox::{self, autotask::AutotaskSandbox, marketplace::MarketplaceSandbox};
 use crate::sandbox::{autotask::seed, marketplace::seed as mp_seed};
@@ -33,8 +37,7 @@ use crate::state::AppState;
 
 pub struct Application {
     port: u16,
-    autotask_sandbox: web::Data<AutotaskSandbox>,
-    marketplace_sandbox: web::Data<MarketplaceSandbox>,
+    sandboxes: Option<Sandboxes>,
     server: Server,
     monitor: Monitor,
     state: Arc<AppState>,
@@ -55,45 +58,65 @@ impl Application {
         let db = db::connect(&database_url).await?;
         db::migrate(&db).await?;
         let key = MasterKey::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
+        let node = node_name(&settings.data_dir)?;
+        let given_up = check_changes::give_up_abandoned_runs(&db, &node, chrono::Utc::now())
+            .await
+            .context("giving up runs this node left unfinished")?;
+        if given_up > 0 {
+            tracing::warn!(
+                given_up,
+                "Check Changes runs left unfinished by the last stop were marked failed"
+            );
+        }
         let demo_login = if settings.create_demo {
-            create_demo(&db, &key).await?
+            create_demo(&db, &key, settings.sandboxes).await?
         } else {
             None
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
-        let queues = Queues::connect(&database_url, &settings.data_dir).await?;
+        let address = listener.local_addr()?;
+        let port = address.port();
+        let queues = Queues::connect(&database_url, &settings.data_dir, &node).await?;
         let (events, _) = broadcast::channel(1024);
+        let self_url = format!("http://127.0.0.1:{port}");
         let state = Arc::new(AppState {
+            connections: Connections::new(db.clone(), key.clone(), self_url.clone()),
             db,
             key,
             queues,
             events,
             metrics: Metrics::new()?,
-            self_url: format!("http://127.0.0.1:{port}"),
+            self_url,
+            node,
         });
 
-        let autotask_sandbox = web::Data::new(
-            AutotaskSandbox::open(&settings.data_dir).context("opening the Autotask sandbox")?,
-        );
-        let marketplace_sandbox = web::Data::new(
-            MarketplaceSandbox::open(&settings.data_dir)
-                .context("opening the marketplace sandbox")?,
-        );
-        let sandboxes = Sandboxes {
-            autotask: autotask_sandbox.clone(),
-            marketplace: marketplace_sandbox.clone(),
+        let sandboxes = if settings.sandboxes {
+            if !address.ip().is_loopback() {
+                tracing::warn!(
+                    %address,
+                    "the built-in sandboxes are on and the service listens beyond this machine: anyone who reaches it can use them (their control endpoints answer only this machine). Set PSA_SYNC_SANDBOXES=false in production."
+                );
+            }
+            Some(Sandboxes {
+                autotask: web::Data::new(
+                    AutotaskSandbox::open(&settings.data_dir)
+                        .context("opening the Autotask sandbox")?,
+                ),
+                marketplace: web::Data::new(
+                    MarketplaceSandbox::open(&settings.data_dir)
+                        .context("opening the marketplace sandbox")?,
+                ),
+            })
+        } else {
+            None
         };
-        let server = http_server(listener, state.clone(), sandboxes, settings)?;
-        let monitor = state
-            .queues
-            .monitor(state.clone())
+        let server = http_server(listener, state.clone(), sandboxes.clone(), settings)?;
+        let monitor = jobs::monitor(state.clone())
             .shutdown_timeout(Duration::from_secs(settings.shutdown_timeout_secs));
         Ok(Self {
             port,
-            autotask_sandbox,
-            marketplace_sandbox,
+            sandboxes,
             server,
             monitor,
             state,
@@ -110,14 +133,18 @@ impl Application {
         self.state.clone()
     }
 
-    /// The marketplace emulator this app serves.
-    pub fn marketplace_sandbox(&self) -> Arc<MarketplaceSandbox> {
-        self.marketplace_sandbox.clone().into_inner()
+    /// The marketplace emulator this app serves, when the sandboxes are on.
+    pub fn marketplace_sandbox(&self) -> Option<Arc<MarketplaceSandbox>> {
+        self.sandboxes
+            .as_ref()
+            .map(|s| s.marketplace.clone().into_inner())
     }
 
-    /// The Autotask emulator this app serves (tests switch its faults).
-    pub fn autotask_sandbox(&self) -> Arc<AutotaskSandbox> {
-        self.autotask_sandbox.clone().into_inner()
+    /// The Autotask emulator this app serves (tests switch its faults), when the sandboxes are on.
+    pub fn autotask_sandbox(&self) -> Option<Arc<AutotaskSandbox>> {
+        self.sandboxes
+            .as_ref()
+            .map(|s| s.autotask.clone().into_inner())
     }
 
     /// Serves until `shutdown` resolves (or the server stops), then stops taking requests, lets
@@ -160,7 +187,7 @@ struct Sandboxes {
 fn http_server(
     listener: TcpListener,
     state: Arc<AppState>,
-    sandboxes: Sandboxes,
+    sandboxes: Option<Sandboxes>,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let session_key = Key::derive_from(state.key.as_bytes());
@@ -182,12 +209,17 @@ fn http_server(
                 web::PathConfig::default().error_handler(|_, _| errors::AppError::NotFound.into()),
             )
             .wrap(from_fn(verify_csrf))
+            .wrap(from_fn(sandbox::guard::control_from_this_machine_only))
             .wrap(session)
             .wrap(ErrorHandlers::new().default_handler(friendly_error_page))
             .wrap(from_fn(record_metrics))
             .wrap(TracingLogger::default())
-            .configure(|cfg| sandbox::autotask::configure(cfg, sandboxes.autotask.clone()))
-            .configure(|cfg| sandbox::marketplace::configure(cfg, sandboxes.marketplace.clone()))
+            .configure(|cfg| {
+                if let Some(sandboxes) = &sandboxes {
+                    sandbox::autotask::configure(cfg, sandboxes.autotask.clone());
+                    sandbox::marketplace::configure(cfg, sandboxes.marketplace.clone());
+                }
+            })
             .configure(routes::configure)
             .default_service(web::to(|| async {
                 errors::status_page(actix_web::http::StatusCode::NOT_FOUND)
@@ -244,10 +276,15 @@ async fn record_metrics(
 async fn create_demo(
     db: &sea_orm::DatabaseConnection,
     key: &MasterKey,
+    sandboxes: bool,
 ) -> anyhow::Result<Option<DemoLogin>> {
     let Some(demo) = accounts::ensure_demo_reseller(db).await? else {
         return Ok(None);
     };
+    if !sandboxes {
+        // Without the sandboxes there is nothing to connect the demo to.
+        return Ok(Some(demo));
+    }
     let input = AutotaskConnectionInput {
         api_url: Some(SANDBOX_AUTOTASK_PATH.to_owned()),
         username: seed::API_USER.to_owned(),
@@ -272,6 +309,22 @@ async fn create_demo(
             anyhow::anyhow!("connecting the demo reseller to the marketplace sandbox: {e}")
         })?;
     Ok(Some(demo))
+}
+
+/// This node's lasting name, kept in the data directory (created on first start).
+fn node_name(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = data_dir.join("node-id");
+    match std::fs::read_to_string(&path) {
+        Ok(name) if !name.trim().is_empty() => return Ok(name.trim().to_owned()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("reading {}", path.display())));
+        }
+    }
+    let name = format!("node-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    std::fs::write(&path, &name).with_context(|| format!("writing {}", path.display()))?;
+    Ok(name)
 }
 
 /// The built-in marketplace sandbox's base URL, relative to this service.

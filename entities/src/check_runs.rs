@@ -22,6 +22,8 @@ pub struct Model {
     pub started_at: DateTimeWithTimeZone,
     pub finished_at: Option<DateTimeWithTimeZone>,
     pub orders_total: i32,
+    pub node: Option<String>,
+    pub heartbeat_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

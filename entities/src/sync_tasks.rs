@@ -28,6 +28,12 @@ pub struct Model {
     pub error_message: Option<String>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    pub mp_subscription_id: Option<String>,
+    pub product_id: Option<i64>,
+    pub quantity_old: Option<i64>,
+    pub quantity_new: Option<i64>,
+    pub quantity_delta: Option<i64>,
+    pub direction: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261123_000003_create_tasks;
 mod m20261123_000004_create_operations;
 mod m20261123_000005_add_autotask_api_url;
 mod m20261123_000006_create_pending_orders;
+mod m20261201_000007_add_task_facts;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_operations::Migration),
             Box::new(m20261123_000005_add_autotask_api_url::Migration),
             Box::new(m20261123_000006_create_pending_orders::Migration),
+            Box::new(m20261201_000007_add_task_facts::Migration),
         ]
     }
 }

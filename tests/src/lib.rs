@@ -7,13 +7,13 @@ use std::{sync::Arc, time::Duration};
 use psa_sync::{
     autotask::{AutotaskClient, AutotaskConfig},
     config::Settings,
-    domain::check_changes::{CheckOutcome, run_check_changes},
     domain::{
         accounts::{self, Email, Role},
-        ids::ResellerId,
+        check_changes::{self, CheckFailure, CheckOutcome, RunResult},
     },
-    jobs::JobEvent,
     marketplace::{MarketplaceClient, MarketplaceConfig},
+    model::{check_run::Trigger, ids::ResellerId},
+    queue::JobEvent,
     sandbox::autotask::{AutotaskSandbox, seed},
     sandbox::marketplace::{MarketplaceSandbox, seed as mp_seed},
     startup::Application,
@@ -25,6 +25,7 @@ use secrecy::SecretString;
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
+pub mod orders;
 pub mod postgres;
 
 pub struct TestApp {
@@ -64,8 +65,12 @@ pub async fn spawn_app_with(settings: Settings, data_dir: Arc<TempDir>) -> TestA
     let app = Application::build(&settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
-    let autotask_sandbox = app.autotask_sandbox();
-    let marketplace_sandbox = app.marketplace_sandbox();
+    let autotask_sandbox = app
+        .autotask_sandbox()
+        .expect("tests run with the sandboxes on");
+    let marketplace_sandbox = app
+        .marketplace_sandbox()
+        .expect("tests run with the sandboxes on");
     let (stop, stopped) = oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -179,14 +184,29 @@ impl TestApp {
         AutotaskClient::new(self.autotask_config()).expect("client")
     }
 
-    /// Runs Check Changes for a reseller now, with the given client, as check run of its own.
+    /// Runs Check Changes for a reseller now, with the given client, as a run of its own.
     pub async fn check_changes(
         &self,
         reseller: ResellerId,
         client: &MarketplaceClient,
-    ) -> anyhow::Result<CheckOutcome> {
-        let run = psa_sync::db::check_runs::insert_check_run(self.db(), reseller, "manual").await?;
-        run_check_changes(self.db(), client, reseller, run, chrono::Utc::now(), |_| {}).await
+    ) -> Result<CheckOutcome, CheckFailure> {
+        let run =
+            check_changes::request_run(self.db(), reseller, Trigger::Manual, chrono::Utc::now())
+                .await
+                .expect("run recorded");
+        match check_changes::run_requested_with(
+            self.db(),
+            client,
+            reseller,
+            run,
+            &self.state.node,
+            |_| {},
+        )
+        .await?
+        {
+            RunResult::Finished(outcome) => Ok(outcome),
+            RunResult::AlreadyHandled => panic!("a fresh run was taken by someone else"),
+        }
     }
 
     /// Waits (without sleeping) for the next job to finish and says whether it succeeded.

@@ -25,9 +25,8 @@ async fn the_demo_reseller_is_connected_to_the_autotask_sandbox() {
         .unwrap();
     let outcome = connections::test_autotask_connection(
         app.db(),
-        &app.state.key,
-        psa_sync::domain::ids::ResellerId(demo.id),
-        &app.state.self_url,
+        &app.state.connections,
+        psa_sync::model::ids::ResellerId(demo.id),
     )
     .await
     .unwrap();

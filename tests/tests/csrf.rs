@@ -69,7 +69,7 @@ async fn every_post_route_refuses_a_missing_or_wrong_token_and_changes_nothing()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "new");
+    assert_eq!(row.status, psa_sync::model::task::TaskStatus::New);
     assert!(
         psa_sync::db::connections::find_autotask_connection(app.db(), admin.reseller_id)
             .await

@@ -5,7 +5,8 @@ use std::time::Duration;
 use psa_sync::{
     db::action_log::find_recent_log_entries_for_reseller,
     domain::accounts::Role,
-    jobs::{JobEvent, ping::PingJob},
+    jobs::ping::PingJob,
+    queue::JobEvent,
     startup::{Application, shutdown_signal},
 };
 use reqwest::StatusCode;

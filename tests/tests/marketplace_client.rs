@@ -7,19 +7,22 @@ use psa_sync::marketplace::{
     MarketplaceClient, MarketplaceError,
     models::{NewAddress, NewContact, NewCustomer},
 };
-use psa_sync::sandbox::marketplace::{NewOrder, NewOrderLine, seed};
-use serde_json::json;
-use tests::spawn_app;
+use tests::{
+    orders::{change, line, sales},
+    spawn_app,
+};
 
 #[tokio::test]
 async fn orders_of_the_last_month_are_listed_once_each_newest_first() {
     let app = spawn_app().await;
     let client = app.marketplace_client();
     let now = Utc::now();
-    let orders = client
+    let listed = client
         .orders_created_between(now - chrono::Duration::days(30), now)
         .await
         .unwrap();
+    assert!(listed.unreadable.is_empty());
+    let orders = listed.items;
     assert!(orders.len() >= 20, "{}", orders.len());
     assert!(
         orders
@@ -52,7 +55,7 @@ async fn an_expired_token_is_renewed_without_an_error() {
     let client = app.marketplace_client();
     client.products().await.unwrap();
     app.marketplace_sandbox.advance_clock(120).unwrap();
-    let products = client.products().await.unwrap();
+    let products = client.products().await.unwrap().items;
     assert!(products.len() >= 17);
     assert_eq!(
         client.calls().get("POST /token"),
@@ -109,13 +112,7 @@ async fn placed_orders_go_from_submitted_to_completed_and_change_the_subscriptio
         .update_faults(|f| f.completion_delay_secs = 60);
     let client = app.marketplace_client();
     let placed = client
-        .place_order(&NewOrder {
-            kind: "sales".into(),
-            customer_id: "1000008".into(),
-            subscription_id: None,
-            po_number: None,
-            products: vec![seed::line(3, false, 7)],
-        })
+        .place_order(&sales("1000008", line(3, false, 7)))
         .await
         .unwrap();
     assert_eq!(placed.status, "submitted");
@@ -134,7 +131,7 @@ async fn placed_orders_go_from_submitted_to_completed_and_change_the_subscriptio
     app.marketplace_sandbox
         .update_faults(|f| f.completion_delay_secs = 0);
     let change = client
-        .place_order(&json!({"type":"change","customerId":"1000008","subscriptionId":subscription,"products":[{"mpn":"x","quantity":4}]}))
+        .place_order(&change("1000008", &subscription, 4))
         .await
         .unwrap();
     assert_eq!(change.status, "completed");
@@ -153,7 +150,8 @@ async fn usage_subscriptions_get_a_billing_order_each_period() {
     let orders = client
         .orders_created_between(now - chrono::Duration::days(90), now)
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     let billing: Vec<_> = orders
         .iter()
         .filter(|o| o.order_number.starts_with("BO"))
@@ -216,18 +214,10 @@ async fn a_customer_is_created_and_a_bad_one_is_refused_naming_the_field() {
 async fn an_ambiguous_mpn_needs_the_periods() {
     let app = spawn_app().await;
     let client = app.marketplace_client();
-    let mut line: NewOrderLine = seed::line(0, false, 1);
+    let mut line = line(0, false, 1);
     line.billing_period = None;
     line.subscription_period = None;
-    let result = client
-        .place_order(&NewOrder {
-            kind: "sales".into(),
-            customer_id: "1000001".into(),
-            subscription_id: None,
-            po_number: None,
-            products: vec![line],
-        })
-        .await;
+    let result = client.place_order(&sales("1000001", line)).await;
     match result {
         Err(MarketplaceError::Rejected {
             status: 400,
@@ -268,7 +258,7 @@ async fn a_person_places_orders_on_the_sandbox_page_and_from_the_command_line() 
     let location = placed.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("placed"), "{location}");
 
-    let order = psa_sync::sandbox::marketplace::order_from_cli(
+    let order = psa_sync::cli::order_from_cli(
         "sales",
         "1000002",
         None,
@@ -276,7 +266,7 @@ async fn a_person_places_orders_on_the_sandbox_page_and_from_the_command_line() 
         true,
         4,
     );
-    let detail = psa_sync::sandbox::marketplace::place_over_http(&app.address, &order)
+    let detail = psa_sync::cli::place_over_http(&app.address, &order)
         .await
         .unwrap();
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Stored secrets are ciphertext at rest and never appear in a page.
 
-use psa_sync::domain::{accounts::Role, connections};
+use psa_sync::domain::accounts::Role;
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tests::spawn_app;
@@ -123,10 +123,11 @@ async fn saving_without_a_new_secret_keeps_the_stored_one() {
         )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
-    let secret = connections::autotask_secret(app.db(), &app.state.key, admin.reseller_id)
+    let stored = psa_sync::db::connections::find_autotask_connection(app.db(), admin.reseller_id)
         .await
         .unwrap()
         .unwrap();
+    let secret = app.state.key.open(&stored.secret_ciphertext).unwrap();
     assert_eq!(secret.expose_secret(), AUTOTASK_SECRET);
 }
 

@@ -1,7 +1,7 @@
 //! Data survives restarts, migrations are idempotent, and money is exact on both databases.
 
 use entities::task_lines;
-use psa_sync::domain::{accounts::Role, money::Money};
+use psa_sync::{domain::accounts::Role, model::money::Money};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use tests::{spawn_app, spawn_app_with};
@@ -37,14 +37,11 @@ async fn restarting_keeps_users_tasks_and_secrets() {
         client.get(&format!("/tasks/{task}")).await.status,
         StatusCode::OK
     );
-    let secret = psa_sync::domain::connections::autotask_secret(
-        again.db(),
-        &again.state.key,
-        admin.reseller_id,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let stored = psa_sync::db::connections::find_autotask_connection(again.db(), admin.reseller_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = again.state.key.open(&stored.secret_ciphertext).unwrap();
     assert_eq!(secrecy::ExposeSecret::expose_secret(&secret), "kept-secret");
 }
 

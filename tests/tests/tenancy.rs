@@ -37,7 +37,7 @@ async fn a_user_gets_404_for_every_record_of_another_reseller() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(task.status, "new");
+    assert_eq!(task.status, psa_sync::model::task::TaskStatus::New);
     assert_eq!(
         alice
             .client
@@ -109,6 +109,6 @@ async fn ignoring_and_unignoring_ones_own_task_works() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "new");
+    assert_eq!(row.status, psa_sync::model::task::TaskStatus::New);
     assert_eq!(row.ignore_reason, None);
 }

@@ -49,6 +49,7 @@ button,.button{background:#2563a8;color:#fff;border:0;border-radius:4px;padding:
 button.secondary{background:#e6ebf1;color:#1d2530}button:disabled{opacity:.55;cursor:default}.hint{color:#5a6778;font-size:.85rem}
 .flash{background:#e7f4ea;border:1px solid #9fd3ab;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
 .error{background:#fdecec;border:1px solid #f0a8a8;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
+.warning{background:#fff7e0;border:1px solid #e8c766;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:10px;font-size:.8rem;background:#e6ebf1}
 .empty{color:#5a6778;padding:1rem 0}
 "#;

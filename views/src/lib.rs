@@ -2,6 +2,7 @@
 //! knows about actix, the database or HTTP.
 
 pub mod components;
+pub mod labels;
 pub mod layout;
 pub mod pages;
 

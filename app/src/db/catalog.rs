@@ -5,9 +5,40 @@ use entities::{customers, products, subscriptions};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
 };
-use serde_json::Value;
 
-use crate::domain::ids::ResellerId;
+use crate::model::{
+    catalog::{Customer, ProductKey, Subscription, SubscriptionSnapshot},
+    ids::{CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId},
+    money::Money,
+};
+
+fn customer_of(row: customers::Model) -> Customer {
+    Customer {
+        id: CustomerRowId(row.id),
+        mp_customer_id: row.mp_customer_id,
+        name: row.name,
+        autotask_company_id: row.autotask_company_id,
+    }
+}
+
+fn subscription_of(row: subscriptions::Model) -> Subscription {
+    Subscription {
+        id: SubscriptionRowId(row.id),
+        mp_subscription_id: row.mp_subscription_id,
+        customer: CustomerRowId(row.customer_id),
+        product: row.product_id.map(ProductRowId),
+        status: row.status,
+        synced_quantity: row.synced_quantity,
+        autotask_contract_id: row.autotask_contract_id,
+        autotask_contract_service_id: row.autotask_contract_service_id,
+    }
+}
+
+fn e4(amount: Option<Money>) -> Result<Option<i64>, DbErr> {
+    amount
+        .map(|m| m.to_e4().map_err(|e| DbErr::Type(e.to_string())))
+        .transpose()
+}
 
 /// Records (or renames) a marketplace customer and returns its row id.
 pub async fn upsert_customer<C: ConnectionTrait>(
@@ -15,7 +46,7 @@ pub async fn upsert_customer<C: ConnectionTrait>(
     reseller: ResellerId,
     mp_customer_id: &str,
     name: &str,
-) -> Result<i64, DbErr> {
+) -> Result<CustomerRowId, DbErr> {
     use customers::Column;
     let row = customers::ActiveModel {
         reseller_id: Set(reseller.0),
@@ -38,31 +69,23 @@ pub async fn upsert_customer<C: ConnectionTrait>(
         .filter(Column::MpCustomerId.eq(mp_customer_id))
         .one(db)
         .await?
-        .map(|c| c.id)
+        .map(|c| CustomerRowId(c.id))
         .ok_or_else(|| DbErr::RecordNotFound(format!("customer {mp_customer_id}")))
-}
-
-/// A product as keyed on the marketplace: (mpn, vendor, billing period, subscription period).
-pub struct ProductKey<'a> {
-    pub mpn: &'a str,
-    pub vendor: &'a str,
-    pub billing_period: &'a str,
-    pub subscription_period: &'a str,
 }
 
 pub async fn upsert_product<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-    key: &ProductKey<'_>,
+    key: &ProductKey,
     name: &str,
-) -> Result<i64, DbErr> {
+) -> Result<ProductRowId, DbErr> {
     use products::Column;
     let row = products::ActiveModel {
         reseller_id: Set(reseller.0),
-        mpn: Set(key.mpn.to_owned()),
-        vendor: Set(key.vendor.to_owned()),
-        billing_period: Set(key.billing_period.to_owned()),
-        subscription_period: Set(key.subscription_period.to_owned()),
+        mpn: Set(key.mpn.clone()),
+        vendor: Set(key.vendor.clone()),
+        billing_period: Set(key.billing_period.clone()),
+        subscription_period: Set(key.subscription_period.clone()),
         name: Set(name.to_owned()),
         updated_at: Set(Utc::now().fixed_offset()),
         ..Default::default()
@@ -83,47 +106,35 @@ pub async fn upsert_product<C: ConnectionTrait>(
         .await?;
     products::Entity::find()
         .filter(Column::ResellerId.eq(reseller.0))
-        .filter(Column::Mpn.eq(key.mpn))
-        .filter(Column::Vendor.eq(key.vendor))
-        .filter(Column::BillingPeriod.eq(key.billing_period))
-        .filter(Column::SubscriptionPeriod.eq(key.subscription_period))
+        .filter(Column::Mpn.eq(key.mpn.as_str()))
+        .filter(Column::Vendor.eq(key.vendor.as_str()))
+        .filter(Column::BillingPeriod.eq(key.billing_period.as_str()))
+        .filter(Column::SubscriptionPeriod.eq(key.subscription_period.as_str()))
         .one(db)
         .await?
-        .map(|p| p.id)
+        .map(|p| ProductRowId(p.id))
         .ok_or_else(|| DbErr::RecordNotFound(format!("product {}", key.mpn)))
 }
 
-/// The subscription as the marketplace shows it now. The quantity last synced to Autotask and the
-/// bound contract are not touched here.
-pub struct SubscriptionSnapshot<'a> {
-    pub mp_subscription_id: &'a str,
-    pub customer_id: i64,
-    pub product_id: Option<i64>,
-    pub status: &'a str,
-    pub billing_period: &'a str,
-    pub currency: Option<&'a str>,
-    pub unit_price_e4: Option<i64>,
-    pub unit_cost_e4: Option<i64>,
-    pub snapshot: Value,
-}
-
+/// Records the subscription as the marketplace shows it now. The quantity last synced to
+/// Autotask and the bound contract are not touched here.
 pub async fn upsert_subscription<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-    s: SubscriptionSnapshot<'_>,
-) -> Result<subscriptions::Model, DbErr> {
+    s: &SubscriptionSnapshot,
+) -> Result<Subscription, DbErr> {
     use subscriptions::Column;
     let row = subscriptions::ActiveModel {
         reseller_id: Set(reseller.0),
-        mp_subscription_id: Set(s.mp_subscription_id.to_owned()),
-        customer_id: Set(s.customer_id),
-        product_id: Set(s.product_id),
-        status: Set(s.status.to_owned()),
-        billing_period: Set(s.billing_period.to_owned()),
-        currency: Set(s.currency.map(str::to_owned)),
-        unit_price_e4: Set(s.unit_price_e4),
-        unit_cost_e4: Set(s.unit_cost_e4),
-        snapshot: Set(Some(s.snapshot)),
+        mp_subscription_id: Set(s.mp_subscription_id.clone()),
+        customer_id: Set(s.customer.0),
+        product_id: Set(s.product.map(|p| p.0)),
+        status: Set(s.status.clone()),
+        billing_period: Set(s.billing_period.clone()),
+        currency: Set(s.currency.clone()),
+        unit_price_e4: Set(e4(s.unit_price)?),
+        unit_cost_e4: Set(e4(s.unit_cost)?),
+        snapshot: Set(Some(s.snapshot.clone())),
         updated_at: Set(Utc::now().fixed_offset()),
         ..Default::default()
     };
@@ -144,7 +155,7 @@ pub async fn upsert_subscription<C: ConnectionTrait>(
         )
         .exec_without_returning(db)
         .await?;
-    find_subscription(db, reseller, s.mp_subscription_id)
+    find_subscription(db, reseller, &s.mp_subscription_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("subscription {}", s.mp_subscription_id)))
 }
@@ -153,22 +164,26 @@ pub async fn find_subscription<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
     mp_subscription_id: &str,
-) -> Result<Option<subscriptions::Model>, DbErr> {
-    subscriptions::Entity::find()
+) -> Result<Option<Subscription>, DbErr> {
+    Ok(subscriptions::Entity::find()
         .filter(subscriptions::Column::ResellerId.eq(reseller.0))
         .filter(subscriptions::Column::MpSubscriptionId.eq(mp_subscription_id))
         .one(db)
-        .await
+        .await?
+        .map(subscription_of))
 }
 
 pub async fn find_customers_for_reseller<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Vec<customers::Model>, DbErr> {
+) -> Result<Vec<Customer>, DbErr> {
     use sea_orm::QueryOrder;
-    customers::Entity::find()
+    Ok(customers::Entity::find()
         .filter(customers::Column::ResellerId.eq(reseller.0))
         .order_by_asc(customers::Column::Name)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(customer_of)
+        .collect())
 }

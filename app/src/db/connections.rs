@@ -4,52 +4,65 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
 };
 
-use crate::domain::ids::ResellerId;
+use crate::model::{
+    connection::{StoredAutotaskConnection, StoredMarketplaceConnection},
+    ids::ResellerId,
+};
 
 pub async fn find_autotask_connection<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Option<autotask_connections::Model>, DbErr> {
-    autotask_connections::Entity::find()
+) -> Result<Option<StoredAutotaskConnection>, DbErr> {
+    Ok(autotask_connections::Entity::find()
         .filter(autotask_connections::Column::ResellerId.eq(reseller.0))
         .one(db)
-        .await
+        .await?
+        .map(|row| StoredAutotaskConnection {
+            api_url: row.api_url,
+            username: row.username,
+            integration_code: row.integration_code,
+            secret_ciphertext: row.secret_ciphertext,
+            zone_url: row.zone_url,
+            test_result: row.test_result,
+            updated_at: row.updated_at.with_timezone(&Utc),
+        }))
 }
 
 pub async fn find_marketplace_connection<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Option<marketplace_connections::Model>, DbErr> {
-    marketplace_connections::Entity::find()
+) -> Result<Option<StoredMarketplaceConnection>, DbErr> {
+    Ok(marketplace_connections::Entity::find()
         .filter(marketplace_connections::Column::ResellerId.eq(reseller.0))
         .one(db)
-        .await
-}
-
-/// The fields of an Autotask connection as stored (the secret already sealed).
-pub struct StoredAutotaskConnection {
-    pub api_url: Option<String>,
-    pub username: String,
-    pub integration_code: String,
-    pub secret_ciphertext: String,
+        .await?
+        .map(|row| StoredMarketplaceConnection {
+            base_url: row.base_url,
+            marketplace_code: row.marketplace_code,
+            username: row.username,
+            password_ciphertext: row.password_ciphertext,
+            subscription_key_ciphertext: row.subscription_key_ciphertext,
+            test_result: row.test_result,
+            updated_at: row.updated_at.with_timezone(&Utc),
+        }))
 }
 
 pub async fn upsert_autotask_connection<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-    row: StoredAutotaskConnection,
+    row: &StoredAutotaskConnection,
 ) -> Result<(), DbErr> {
     use autotask_connections::Column;
     let model = autotask_connections::ActiveModel {
         reseller_id: Set(reseller.0),
-        api_url: Set(row.api_url),
-        username: Set(row.username),
-        integration_code: Set(row.integration_code),
-        secret_ciphertext: Set(row.secret_ciphertext),
+        api_url: Set(row.api_url.clone()),
+        username: Set(row.username.clone()),
+        integration_code: Set(row.integration_code.clone()),
+        secret_ciphertext: Set(row.secret_ciphertext.clone()),
         zone_url: Set(None),
         tested_at: Set(None),
         test_result: Set(None),
-        updated_at: Set(Utc::now().fixed_offset()),
+        updated_at: Set(row.updated_at.fixed_offset()),
         ..Default::default()
     };
     autotask_connections::Entity::insert(model)
@@ -72,31 +85,22 @@ pub async fn upsert_autotask_connection<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The fields of a marketplace connection as stored (password and key already sealed).
-pub struct StoredMarketplaceConnection {
-    pub base_url: String,
-    pub marketplace_code: String,
-    pub username: String,
-    pub password_ciphertext: String,
-    pub subscription_key_ciphertext: String,
-}
-
 pub async fn upsert_marketplace_connection<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-    row: StoredMarketplaceConnection,
+    row: &StoredMarketplaceConnection,
 ) -> Result<(), DbErr> {
     use marketplace_connections::Column;
     let model = marketplace_connections::ActiveModel {
         reseller_id: Set(reseller.0),
-        base_url: Set(row.base_url),
-        marketplace_code: Set(row.marketplace_code),
-        username: Set(row.username),
-        password_ciphertext: Set(row.password_ciphertext),
-        subscription_key_ciphertext: Set(row.subscription_key_ciphertext),
+        base_url: Set(row.base_url.clone()),
+        marketplace_code: Set(row.marketplace_code.clone()),
+        username: Set(row.username.clone()),
+        password_ciphertext: Set(row.password_ciphertext.clone()),
+        subscription_key_ciphertext: Set(row.subscription_key_ciphertext.clone()),
         tested_at: Set(None),
         test_result: Set(None),
-        updated_at: Set(Utc::now().fixed_offset()),
+        updated_at: Set(row.updated_at.fixed_offset()),
         ..Default::default()
     };
     marketplace_connections::Entity::insert(model)

@@ -17,6 +17,7 @@ pub mod connections;
 pub mod pending_orders;
 pub mod resellers;
 pub mod settings;
+pub mod stored;
 pub mod tasks;
 pub mod users;
 

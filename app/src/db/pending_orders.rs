@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
 };
 
-use crate::domain::ids::ResellerId;
+use crate::model::ids::ResellerId;
 
 pub async fn remember_pending_order<C: ConnectionTrait>(
     db: &C,

@@ -5,7 +5,7 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use crate::domain::ids::ResellerId;
+use crate::model::ids::ResellerId;
 
 pub async fn count_resellers<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
     resellers::Entity::find().count(db).await

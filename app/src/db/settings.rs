@@ -3,7 +3,7 @@
 use entities::settings;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
-use crate::domain::ids::ResellerId;
+use crate::model::ids::ResellerId;
 
 pub async fn find_settings<C: ConnectionTrait>(
     db: &C,

@@ -1,48 +1,87 @@
-use chrono::Utc;
+//! Sync tasks: rows ↔ [`Task`].
+
+use chrono::{DateTime, Utc};
 use entities::sync_tasks;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, OnConflict},
 };
 
-use crate::domain::ids::{ResellerId, TaskId};
+use super::stored::{Stored, parse_word, word_of};
+use crate::model::{
+    ids::{CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId, TaskId},
+    task::{NewTask, OrderRef, Quantities, Task, TaskFacts, TaskFailure, TaskStatus, TaskType},
+};
+
+fn task_of(row: sync_tasks::Model) -> Result<Task, DbErr> {
+    let failure = match (row.error_code, row.error_message) {
+        (Some(code), message) => Some(TaskFailure {
+            code,
+            message: message.unwrap_or_default(),
+        }),
+        (None, _) => None,
+    };
+    Ok(Task {
+        id: TaskId(row.id),
+        reseller: ResellerId(row.reseller_id),
+        order: OrderRef {
+            mp_order_id: row.mp_order_id,
+            order_number: row.order_number,
+            order_type: row.order_type,
+            created_at: row.order_created_at.with_timezone(&Utc),
+        },
+        facts: TaskFacts {
+            task_type: TaskType::from_word(&row.task_type)?,
+            direction: parse_word(row.direction.as_deref())?,
+            quantities: Quantities {
+                old: row.quantity_old,
+                new: row.quantity_new,
+                delta: row.quantity_delta,
+            },
+        },
+        status: TaskStatus::from_word(&row.status)?,
+        customer: row.customer_id.map(CustomerRowId),
+        subscription: row.subscription_id.map(SubscriptionRowId),
+        mp_subscription_id: row.mp_subscription_id,
+        product: row.product_id.map(ProductRowId),
+        effective_date: row.effective_date,
+        order_snapshot: row.order_snapshot,
+        ignore_reason: row.ignore_reason,
+        failure,
+        created_at: row.created_at.with_timezone(&Utc),
+        updated_at: row.updated_at.with_timezone(&Utc),
+    })
+}
+
+fn tasks_of(rows: Vec<sync_tasks::Model>) -> Result<Vec<Task>, DbErr> {
+    rows.into_iter().map(task_of).collect()
+}
 
 pub async fn find_task_for_reseller<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
     task: TaskId,
-) -> Result<Option<sync_tasks::Model>, DbErr> {
+) -> Result<Option<Task>, DbErr> {
     sync_tasks::Entity::find_by_id(task.0)
         .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
         .one(db)
-        .await
+        .await?
+        .map(task_of)
+        .transpose()
 }
 
-pub async fn find_recent_tasks_for_reseller<C: ConnectionTrait>(
-    db: &C,
-    reseller: ResellerId,
-    limit: u64,
-) -> Result<Vec<sync_tasks::Model>, DbErr> {
-    sync_tasks::Entity::find()
-        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
-        .order_by_desc(sync_tasks::Column::OrderCreatedAt)
-        .order_by_desc(sync_tasks::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await
-}
-
-/// Moves a task of this reseller from one of `from` to `to`; returns whether a row changed.
+/// Moves a task of this reseller from `from` to `to`, but only if it is still in `from` (a
+/// concurrent change wins); returns whether a row changed.
 pub async fn update_task_status_for_reseller<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
     task: TaskId,
-    from: &[&str],
-    to: &str,
+    from: TaskStatus,
+    to: TaskStatus,
     ignore_reason: Option<&str>,
 ) -> Result<bool, DbErr> {
     let result = sync_tasks::Entity::update_many()
-        .col_expr(sync_tasks::Column::Status, Expr::value(to))
+        .col_expr(sync_tasks::Column::Status, Expr::value(to.word()))
         .col_expr(
             sync_tasks::Column::IgnoreReason,
             Expr::value(ignore_reason.map(str::to_owned)),
@@ -53,7 +92,7 @@ pub async fn update_task_status_for_reseller<C: ConnectionTrait>(
         )
         .filter(sync_tasks::Column::Id.eq(task.0))
         .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
-        .filter(sync_tasks::Column::Status.is_in(from.iter().copied()))
+        .filter(sync_tasks::Column::Status.eq(from.word()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -63,13 +102,16 @@ pub async fn update_task_status_for_reseller<C: ConnectionTrait>(
 pub async fn find_newest_task_order_time<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, DbErr> {
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     Ok(sync_tasks::Entity::find()
+        .select_only()
+        .column(sync_tasks::Column::OrderCreatedAt)
         .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
         .order_by_desc(sync_tasks::Column::OrderCreatedAt)
+        .into_tuple::<DateTime<chrono::FixedOffset>>()
         .one(db)
         .await?
-        .map(|t| t.order_created_at))
+        .map(|t| t.with_timezone(&Utc)))
 }
 
 /// Which of these order ids already have a task.
@@ -80,23 +122,46 @@ pub async fn find_task_order_ids_among<C: ConnectionTrait>(
 ) -> Result<std::collections::HashSet<String>, DbErr> {
     let mut found = std::collections::HashSet::new();
     for chunk in order_ids.chunks(500) {
-        let rows = sync_tasks::Entity::find()
+        let ids: Vec<String> = sync_tasks::Entity::find()
+            .select_only()
+            .column(sync_tasks::Column::MpOrderId)
             .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
             .filter(sync_tasks::Column::MpOrderId.is_in(chunk.iter().cloned()))
+            .into_tuple()
             .all(db)
             .await?;
-        found.extend(rows.into_iter().map(|t| t.mp_order_id));
+        found.extend(ids);
     }
     Ok(found)
 }
 
 /// Inserts a task unless one exists for the order; `true` when this call created it.
-pub async fn insert_task_if_new<C: ConnectionTrait>(
-    db: &C,
-    task: sync_tasks::ActiveModel,
-) -> Result<bool, DbErr> {
-    use sea_orm::sea_query::OnConflict;
-    let result = sync_tasks::Entity::insert(task)
+pub async fn insert_task_if_new<C: ConnectionTrait>(db: &C, task: &NewTask) -> Result<bool, DbErr> {
+    let now = Utc::now().fixed_offset();
+    let facts = &task.facts;
+    let row = sync_tasks::ActiveModel {
+        reseller_id: Set(task.reseller.0),
+        mp_order_id: Set(task.order.mp_order_id.clone()),
+        order_number: Set(task.order.order_number.clone()),
+        order_type: Set(task.order.order_type.clone()),
+        task_type: Set(facts.task_type.word().to_owned()),
+        status: Set(TaskStatus::New.word().to_owned()),
+        customer_id: Set(Some(task.customer.0)),
+        subscription_id: Set(task.subscription.map(|s| s.0)),
+        mp_subscription_id: Set(task.mp_subscription_id.clone()),
+        product_id: Set(task.product.map(|p| p.0)),
+        quantity_old: Set(facts.quantities.old),
+        quantity_new: Set(facts.quantities.new),
+        quantity_delta: Set(facts.quantities.delta),
+        direction: Set(word_of(facts.direction)),
+        effective_date: Set(Some(task.effective_date)),
+        order_created_at: Set(task.order.created_at.fixed_offset()),
+        order_snapshot: Set(Some(task.order_snapshot.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let inserted = sync_tasks::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([
                 sync_tasks::Column::ResellerId,
@@ -107,15 +172,15 @@ pub async fn insert_task_if_new<C: ConnectionTrait>(
         )
         .exec_without_returning(db)
         .await?;
-    Ok(result == 1)
+    Ok(inserted == 1)
 }
 
 /// Filters of the task list; `None` means any.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskFilter {
-    pub task_type: Option<String>,
-    pub status: Option<String>,
-    pub customer_id: Option<i64>,
+    pub task_type: Option<TaskType>,
+    pub status: Option<TaskStatus>,
+    pub customer: Option<CustomerRowId>,
 }
 
 pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
@@ -123,38 +188,46 @@ pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
     reseller: ResellerId,
     filter: &TaskFilter,
     limit: u64,
-) -> Result<Vec<sync_tasks::Model>, DbErr> {
+) -> Result<Vec<Task>, DbErr> {
     let mut query =
         sync_tasks::Entity::find().filter(sync_tasks::Column::ResellerId.eq(reseller.0));
-    if let Some(t) = &filter.task_type {
-        query = query.filter(sync_tasks::Column::TaskType.eq(t.as_str()));
+    if let Some(t) = filter.task_type {
+        query = query.filter(sync_tasks::Column::TaskType.eq(t.word()));
     }
-    if let Some(s) = &filter.status {
-        query = query.filter(sync_tasks::Column::Status.eq(s.as_str()));
+    if let Some(s) = filter.status {
+        query = query.filter(sync_tasks::Column::Status.eq(s.word()));
     }
-    if let Some(c) = filter.customer_id {
-        query = query.filter(sync_tasks::Column::CustomerId.eq(c));
+    if let Some(c) = filter.customer {
+        query = query.filter(sync_tasks::Column::CustomerId.eq(c.0));
     }
-    query
-        .order_by_desc(sync_tasks::Column::OrderCreatedAt)
-        .order_by_desc(sync_tasks::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await
+    tasks_of(
+        query
+            .order_by_desc(sync_tasks::Column::OrderCreatedAt)
+            .order_by_desc(sync_tasks::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?,
+    )
 }
 
 /// How many tasks of the reseller are in each status.
 pub async fn count_tasks_by_status<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Vec<(String, i64)>, DbErr> {
-    sync_tasks::Entity::find()
+) -> Result<Vec<(TaskStatus, i64)>, DbErr> {
+    let rows: Vec<(String, i64)> = sync_tasks::Entity::find()
         .select_only()
         .column(sync_tasks::Column::Status)
         .column_as(sync_tasks::Column::Id.count(), "n")
         .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
         .group_by(sync_tasks::Column::Status)
-        .into_tuple::<(String, i64)>()
+        .into_tuple()
         .all(db)
-        .await
+        .await?;
+    let mut counts = rows
+        .into_iter()
+        .map(|(status, n)| Ok((TaskStatus::from_word(&status)?, n)))
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    counts.sort_by_key(|(status, _)| TaskStatus::ALL.iter().position(|s| s == status));
+    Ok(counts)
 }

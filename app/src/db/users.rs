@@ -5,7 +5,7 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use crate::domain::ids::{ResellerId, UserId};
+use crate::model::ids::{ResellerId, UserId};
 
 pub async fn find_user_by_email<C: ConnectionTrait>(
     db: &C,

@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use validator::ValidateEmail;
 
 use crate::db;
-use crate::domain::ids::{ResellerId, UserId};
+use crate::model::ids::{ResellerId, UserId};
 
 /// What a user may do: admins also manage settings and connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

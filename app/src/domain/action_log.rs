@@ -1,29 +1,13 @@
-//! The action log: every check, task, write and error, with level and code.
+//! The action log: every check, task, write and error, with level and a stable code.
 
 use anyhow::Context;
 use sea_orm::ConnectionTrait;
 
 use crate::db::{self, action_log::NewLogEntry};
-use crate::domain::ids::{ResellerId, TaskId};
-
-/// Severity of a log entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Level {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Info => "info",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-}
+use crate::model::{
+    ids::{ResellerId, TaskId},
+    log::{Level, LogEntry},
+};
 
 /// Writes one entry to the reseller's action log.
 pub async fn record<C: ConnectionTrait>(
@@ -38,7 +22,7 @@ pub async fn record<C: ConnectionTrait>(
         db,
         reseller,
         NewLogEntry {
-            level: level.as_str(),
+            level,
             code,
             message,
             task,
@@ -53,7 +37,7 @@ pub async fn record<C: ConnectionTrait>(
 pub async fn recent_entries<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> anyhow::Result<Vec<entities::action_log::Model>> {
+) -> anyhow::Result<Vec<LogEntry>> {
     db::action_log::find_recent_log_entries_for_reseller(db, reseller, 200)
         .await
         .context("reading the action log")

@@ -14,7 +14,7 @@
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::domain::money::Money;
+use crate::model::money::Money;
 
 /// How often a recurring contract bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,51 +4,7 @@
 use rust_decimal::{Decimal, prelude::ToPrimitive};
 
 use crate::marketplace::models::{OrderDetail, Subscription};
-
-/// The kinds of sync task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskType {
-    Sales,
-    Change,
-    Billing,
-    Cancellation,
-    Renewal,
-    Reconcile,
-}
-
-impl TaskType {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskType::Sales => "sales",
-            TaskType::Change => "change",
-            TaskType::Billing => "billing",
-            TaskType::Cancellation => "cancellation",
-            TaskType::Renewal => "renewal",
-            TaskType::Reconcile => "reconcile",
-        }
-    }
-}
-
-/// Which way a change goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-    Unchanged,
-}
-
-/// What an order means for Autotask.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Classification {
-    pub task_type: TaskType,
-    /// For changes: up or down.
-    pub direction: Option<Direction>,
-    /// The order's quantity (the new total for a change).
-    pub quantity_new: Option<i64>,
-    /// The quantity before, when known.
-    pub quantity_old: Option<i64>,
-}
+use crate::model::task::{Direction, Quantities, TaskFacts, TaskType};
 
 const USAGE_MODELS: [&str; 2] = ["chargeAfterBillingPeriod", "chargeExternalRating"];
 const USAGE_LINES: [&str; 2] = ["BILLING_SUBSCRIPTION", "VENDOR_RATED_DATA"];
@@ -82,53 +38,55 @@ pub fn classify(
     order: &OrderDetail,
     subscription: Option<&Subscription>,
     last_synced: Option<i64>,
-) -> Option<Classification> {
+) -> Option<TaskFacts> {
     let quantity_new = whole(order.products.first().and_then(|p| p.quantity));
-    let plain = |task_type| {
-        Some(Classification {
-            task_type,
-            direction: None,
-            quantity_new,
-            quantity_old: last_synced,
-        })
+    let facts = |task_type, direction, old, new| TaskFacts {
+        task_type,
+        direction,
+        quantities: Quantities::between(old, new),
     };
+    let plain = |task_type| Some(facts(task_type, None, last_synced, quantity_new));
+    // What a cancellation takes away: the synced quantity, else what the marketplace still shows.
+    let held = last_synced
+        .or_else(|| {
+            subscription
+                .and_then(|s| s.products.first())
+                .map(|p| p.quantity)
+        })
+        .or(quantity_new);
     if is_billing(order) {
         return plain(TaskType::Billing);
     }
     match order.kind.as_str() {
-        "sales" => Some(Classification {
-            task_type: TaskType::Sales,
-            direction: Some(Direction::Up),
+        "sales" => Some(facts(
+            TaskType::Sales,
+            Some(Direction::Up),
+            Some(0),
             quantity_new,
-            quantity_old: Some(0),
-        }),
+        )),
         "change" => Some(change(order, quantity_new, last_synced)),
-        "cancellation" => Some(Classification {
-            task_type: TaskType::Cancellation,
-            direction: Some(Direction::Down),
-            quantity_new: Some(0),
-            quantity_old: last_synced.or(quantity_new),
-        }),
+        "cancellation" => Some(facts(
+            TaskType::Cancellation,
+            Some(Direction::Down),
+            held,
+            Some(0),
+        )),
         "renewal" => plain(TaskType::Renewal),
         "migration" => plain(TaskType::Reconcile),
         _ if subscription.is_some_and(|s| s.status == "terminated" || s.status == "removed") => {
-            Some(Classification {
-                task_type: TaskType::Cancellation,
-                direction: Some(Direction::Down),
-                quantity_new: Some(0),
-                quantity_old: last_synced,
-            })
+            Some(facts(
+                TaskType::Cancellation,
+                Some(Direction::Down),
+                held,
+                Some(0),
+            ))
         }
         _ => None,
     }
 }
 
 /// The quantity before a change: the last synced one, else the order's own delta lines.
-fn change(
-    order: &OrderDetail,
-    quantity_new: Option<i64>,
-    last_synced: Option<i64>,
-) -> Classification {
+fn change(order: &OrderDetail, quantity_new: Option<i64>, last_synced: Option<i64>) -> TaskFacts {
     let delta_from_lines: Option<i64> = {
         let deltas: Vec<i64> = order
             .details
@@ -151,11 +109,10 @@ fn change(
         }
         _ => Direction::Up,
     };
-    Classification {
+    TaskFacts {
         task_type: TaskType::Change,
         direction: Some(direction),
-        quantity_new,
-        quantity_old,
+        quantities: Quantities::between(quantity_old, quantity_new),
     }
 }
 
@@ -185,9 +142,14 @@ mod tests {
             None,
         )
         .unwrap();
+        assert_eq!(c.task_type, TaskType::Sales);
         assert_eq!(
-            (c.task_type, c.quantity_new, c.quantity_old),
-            (TaskType::Sales, Some(5), Some(0))
+            c.quantities,
+            Quantities {
+                old: Some(0),
+                new: Some(5),
+                delta: Some(5)
+            }
         );
     }
 
@@ -219,8 +181,8 @@ mod tests {
         );
         let c = classify(&down, None, None).unwrap();
         assert_eq!(
-            (c.direction, c.quantity_old),
-            (Some(Direction::Down), Some(5))
+            (c.direction, c.quantities.old, c.quantities.delta),
+            (Some(Direction::Down), Some(5), Some(-3))
         );
         let up = order(
             json!({"type":"change","products":[{"mpn":"m","quantity":9}],"details":[{"type":"recurring","quantity":4}]}),
@@ -258,6 +220,26 @@ mod tests {
         assert_eq!(
             classify(&vendor, None, None).unwrap().task_type,
             TaskType::Billing
+        );
+    }
+
+    #[test]
+    fn a_cancellation_takes_away_the_synced_quantity_else_what_the_subscription_holds() {
+        let cancel = order(json!({"type":"cancellation"}));
+        let synced = classify(&cancel, Some(&subscription("active")), Some(4)).unwrap();
+        assert_eq!(
+            synced.quantities,
+            Quantities {
+                old: Some(4),
+                new: Some(0),
+                delta: Some(-4)
+            }
+        );
+        let unsynced = classify(&cancel, Some(&subscription("active")), None).unwrap();
+        assert_eq!(
+            unsynced.quantities.delta,
+            Some(-3),
+            "the subscription holds 3"
         );
     }
 

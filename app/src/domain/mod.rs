@@ -6,6 +6,4 @@ pub mod billing_period;
 pub mod check_changes;
 pub mod classify;
 pub mod connections;
-pub mod ids;
-pub mod money;
 pub mod tasks;

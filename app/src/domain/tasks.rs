@@ -1,22 +1,24 @@
-//! Sync tasks: one per marketplace order, typed, with a status (design §2.2).
+//! Sync tasks: listing them, and moving them between states by [`TaskStatus::apply`].
 
 use anyhow::Context;
-use entities::sync_tasks;
 use sea_orm::DatabaseConnection;
 
 use crate::db::{self, tasks::TaskFilter};
-use crate::domain::action_log::{self, Level};
-use crate::domain::ids::{ResellerId, TaskId};
-
-/// Statuses from which a task may be ignored.
-pub const OPEN_STATUSES: [&str; 5] = ["new", "ready", "failed", "conflict", "queued"];
+use crate::domain::action_log;
+use crate::model::{
+    catalog::Customer,
+    ids::{ResellerId, TaskId},
+    log::Level,
+    task::{Refused, Task, TaskEvent, TaskStatus},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TaskError {
     #[error("task not found")]
     NotFound,
-    #[error("the task is {0} and cannot be changed that way")]
-    WrongState(String),
+    /// The task's state does not allow the move; the reason says why in words.
+    #[error("{0}")]
+    Refused(Refused),
     #[error("a reason is required to ignore a task")]
     ReasonRequired,
     #[error(transparent)]
@@ -28,7 +30,7 @@ pub async fn task_of_reseller(
     db: &DatabaseConnection,
     reseller: ResellerId,
     task: TaskId,
-) -> Result<sync_tasks::Model, TaskError> {
+) -> Result<Task, TaskError> {
     db::tasks::find_task_for_reseller(db, reseller, task)
         .await
         .context("reading a task")?
@@ -37,9 +39,9 @@ pub async fn task_of_reseller(
 
 /// The task list: tasks matching the filter, counts per status, and the reseller's customers.
 pub struct TaskOverview {
-    pub tasks: Vec<sync_tasks::Model>,
-    pub counts: Vec<(String, i64)>,
-    pub customers: Vec<(i64, String)>,
+    pub tasks: Vec<Task>,
+    pub counts: Vec<(TaskStatus, i64)>,
+    pub customers: Vec<Customer>,
 }
 
 /// The task list of a reseller, filtered.
@@ -57,10 +59,7 @@ pub async fn task_overview(
             .context("counting tasks")?,
         customers: db::catalog::find_customers_for_reseller(db, reseller)
             .await
-            .context("listing customers")?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect(),
+            .context("listing customers")?,
     })
 }
 
@@ -91,7 +90,7 @@ pub async fn bulk_ignore(
         };
         match result {
             Ok(()) => outcome.changed += 1,
-            Err(TaskError::NotFound | TaskError::WrongState(_)) => outcome.refused += 1,
+            Err(TaskError::NotFound | TaskError::Refused(_)) => outcome.refused += 1,
             Err(e) => return Err(e),
         }
     }
@@ -105,9 +104,44 @@ pub async fn open_task_count(db: &DatabaseConnection, reseller: ResellerId) -> a
         .context("counting tasks")?;
     Ok(counts
         .iter()
-        .filter(|(status, _)| OPEN_STATUSES.contains(&status.as_str()))
+        .filter(|(status, _)| status.is_open())
         .map(|(_, n)| n)
         .sum())
+}
+
+/// Moves a task by `event`. The move is checked against the status read, and written only if the
+/// task is still in it, so two people acting at once cannot both win.
+async fn move_task(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    task: TaskId,
+    event: TaskEvent,
+    ignore_reason: Option<&str>,
+) -> Result<TaskStatus, TaskError> {
+    let current = task_of_reseller(db, reseller, task).await?;
+    let target = current.status.apply(event).map_err(TaskError::Refused)?;
+    let moved = db::tasks::update_task_status_for_reseller(
+        db,
+        reseller,
+        task,
+        current.status,
+        target,
+        ignore_reason,
+    )
+    .await
+    .context("changing a task's status")?;
+    if moved {
+        return Ok(target);
+    }
+    // Someone else moved it first: judge the event against where it is now.
+    let now = task_of_reseller(db, reseller, task).await?;
+    Err(TaskError::Refused(now.status.apply(event).err().unwrap_or(
+        Refused {
+            from: now.status,
+            event,
+            reason: "the task changed while this was being done; look again",
+        },
+    )))
 }
 
 /// Marks an open task ignored, with a reason.
@@ -121,20 +155,7 @@ pub async fn ignore_task(
     if reason.is_empty() {
         return Err(TaskError::ReasonRequired);
     }
-    let current = task_of_reseller(db, reseller, task).await?;
-    let changed = db::tasks::update_task_status_for_reseller(
-        db,
-        reseller,
-        task,
-        &OPEN_STATUSES,
-        "ignored",
-        Some(reason),
-    )
-    .await
-    .context("ignoring a task")?;
-    if !changed {
-        return Err(TaskError::WrongState(current.status));
-    }
+    move_task(db, reseller, task, TaskEvent::Ignore, Some(reason)).await?;
     action_log::record(
         db,
         reseller,
@@ -153,14 +174,7 @@ pub async fn unignore_task(
     reseller: ResellerId,
     task: TaskId,
 ) -> Result<(), TaskError> {
-    let current = task_of_reseller(db, reseller, task).await?;
-    let changed =
-        db::tasks::update_task_status_for_reseller(db, reseller, task, &["ignored"], "new", None)
-            .await
-            .context("un-ignoring a task")?;
-    if !changed {
-        return Err(TaskError::WrongState(current.status));
-    }
+    move_task(db, reseller, task, TaskEvent::Unignore, None).await?;
     action_log::record(
         db,
         reseller,

@@ -2,15 +2,18 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use apalis::prelude::{BoxDynError, Data};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use super::{Job, JobEvent, run_instrumented};
-use crate::db;
-use crate::domain::{check_changes::run_check_changes, connections, ids::ResellerId};
+use super::run_instrumented;
+use crate::domain::check_changes;
+use crate::model::{
+    check_run::Trigger,
+    ids::{CheckRunId, ResellerId},
+};
+use crate::queue::{Job, JobEvent};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -23,19 +26,21 @@ impl Job for CheckChangesJob {
     const NAME: &'static str = "check-changes";
 }
 
-/// Records a queued run and queues its job (after the run row is committed).
-pub async fn start(state: &AppState, reseller: ResellerId, trigger: &str) -> anyhow::Result<i64> {
-    let run_id = db::check_runs::insert_check_run(&state.db, reseller, trigger)
-        .await
-        .context("recording the check run")?;
+/// Records a requested run and queues its job (after the run row is committed).
+pub async fn start(
+    state: &AppState,
+    reseller: ResellerId,
+    trigger: Trigger,
+) -> anyhow::Result<CheckRunId> {
+    let run = check_changes::request_run(&state.db, reseller, trigger, Utc::now()).await?;
     state
         .queues
         .push(CheckChangesJob {
             reseller_id: reseller.0,
-            run_id,
+            run_id: run.0,
         })
         .await?;
-    Ok(run_id)
+    Ok(run)
 }
 
 /// The apalis adapter.
@@ -56,29 +61,16 @@ pub async fn handle(job: CheckChangesJob, state: Data<Arc<AppState>>) -> Result<
     .await
 }
 
-/// The job itself: safe to run twice (a second run of the same check finds nothing new).
+/// The job itself: safe to run twice (a second delivery finds the run already claimed).
 pub async fn run(state: &AppState, job: &CheckChangesJob) -> anyhow::Result<()> {
-    let reseller = ResellerId(job.reseller_id);
-    let Some(client) =
-        connections::marketplace_client(&state.db, &state.key, reseller, &state.self_url).await?
-    else {
-        db::check_runs::finish_check_run(
-            &state.db,
-            job.run_id,
-            "failed",
-            "Set up the marketplace connection under Settings first.",
-        )
-        .await?;
-        return Ok(());
-    };
     let events = state.events.clone();
     let (reseller_id, run_id) = (job.reseller_id, job.run_id);
-    let outcome = run_check_changes(
+    check_changes::run_requested(
         &state.db,
-        &client,
-        reseller,
-        job.run_id,
-        Utc::now(),
+        &state.connections,
+        ResellerId(job.reseller_id),
+        CheckRunId(job.run_id),
+        &state.node,
         move |p| {
             let _ = events.send(JobEvent::Progress {
                 job: CheckChangesJob::NAME,
@@ -89,12 +81,6 @@ pub async fn run(state: &AppState, job: &CheckChangesJob) -> anyhow::Result<()> 
             });
         },
     )
-    .await;
-    tracing::info!(
-        calls = client.total_calls(),
-        ok = outcome.is_ok(),
-        "check changes finished"
-    );
-    // A failed check is recorded on its run and in the action log; the job itself is done.
+    .await?;
     Ok(())
 }

@@ -6,9 +6,11 @@ use apalis::prelude::{BoxDynError, Data};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use super::{Job, run_instrumented};
-use crate::domain::action_log::{self, Level};
-use crate::domain::ids::ResellerId;
+use super::run_instrumented;
+use crate::domain::action_log;
+use crate::model::ids::ResellerId;
+use crate::model::log::Level;
+use crate::queue::Job;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

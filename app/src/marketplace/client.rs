@@ -7,11 +7,14 @@ use std::{
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use super::error::MarketplaceError;
-use super::models::{Customer, NewCustomer, OrderDetail, OrderSummary, Product, Subscription};
+use super::models::{
+    Customer, NewCustomer, OrderDetail, OrderRequest, OrderSummary, Product, Subscription,
+    Unreadable, read_record,
+};
 
 #[derive(Debug, Clone)]
 pub struct MarketplaceConfig {
@@ -67,9 +70,17 @@ struct TokenInfo {
 }
 
 #[derive(Deserialize)]
-struct ListPage<T> {
-    data: Vec<T>,
+struct ListPage {
+    data: Vec<Value>,
     pagination: Pagination,
+}
+
+/// A list as read: the records that could be read, and the ones that could not (one bad record
+/// never hides the others).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 #[derive(Deserialize)]
@@ -152,8 +163,7 @@ impl MarketplaceClient {
             .await
             .map_err(transport)?;
         let info: TokenInfo = match answer(response).await {
-            Ok(value) => serde_json::from_value(value)
-                .map_err(|e| MarketplaceError::Decode(e.to_string()))?,
+            Ok(value) => read_record(value).map_err(MarketplaceError::Unreadable)?,
             Err(MarketplaceError::Auth(m) | MarketplaceError::Rejected { message: m, .. }) => {
                 return Err(MarketplaceError::Auth(m));
             }
@@ -237,34 +247,42 @@ impl MarketplaceClient {
         resource: &str,
     ) -> Result<T, MarketplaceError> {
         let value = self.send(Method::GET, path, resource, None).await?;
-        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+        read_record(value).map_err(MarketplaceError::Unreadable)
     }
 
     /// Every item of a list, page by page, de-duplicated by `id` (a newest-first list shifts
-    /// while new items arrive).
-    async fn list_all<T: DeserializeOwned + HasId>(
+    /// while new items arrive). Each item is read on its own.
+    async fn list_all<T: DeserializeOwned>(
         &self,
         resource: &str,
         query: &[(&str, String)],
-    ) -> Result<Vec<T>, MarketplaceError> {
+    ) -> Result<Listed<T>, MarketplaceError> {
         let mut seen = HashSet::new();
-        let mut items = Vec::new();
+        let mut listed = Listed {
+            items: Vec::new(),
+            unreadable: Vec::new(),
+        };
         let mut offset = 0;
         loop {
             let mut params: Vec<(&str, String)> = query.to_vec();
             params.push(("offset", offset.to_string()));
             params.push(("limit", self.config.page_size.to_string()));
-            let qs = serde_urlencoded::to_string(&params).unwrap_or_default();
-            let page: ListPage<T> = self.get(&format!("{resource}?{qs}"), resource).await?;
+            let qs = serde_urlencoded::to_string(&params)
+                .map_err(|e| MarketplaceError::Decode(format!("building a query: {e}")))?;
+            let page: ListPage = self.get(&format!("{resource}?{qs}"), resource).await?;
             let received = page.data.len();
             for item in page.data {
-                if seen.insert(item.id().to_owned()) {
-                    items.push(item);
+                if !seen.insert(identity(&item)) {
+                    continue;
+                }
+                match read_record(item) {
+                    Ok(item) => listed.items.push(item),
+                    Err(unreadable) => listed.unreadable.push(unreadable),
                 }
             }
             offset = page.pagination.offset + page.pagination.limit.max(1);
             if received == 0 || offset >= page.pagination.total {
-                return Ok(items);
+                return Ok(listed);
             }
         }
     }
@@ -274,7 +292,7 @@ impl MarketplaceClient {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<OrderSummary>, MarketplaceError> {
+    ) -> Result<Listed<OrderSummary>, MarketplaceError> {
         let format = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         self.list_all(
             "/orders",
@@ -300,14 +318,12 @@ impl MarketplaceClient {
             .await
     }
 
-    pub async fn customers(&self) -> Result<Vec<Customer>, MarketplaceError> {
+    pub async fn customers(&self) -> Result<Listed<Customer>, MarketplaceError> {
         self.list_all("/customers", &[]).await
     }
 
-    pub async fn products(&self) -> Result<Vec<Product>, MarketplaceError> {
-        self.list_all::<ProductWithKey>("/products", &[])
-            .await
-            .map(|p| p.into_iter().map(|p| p.0).collect())
+    pub async fn products(&self) -> Result<Listed<Product>, MarketplaceError> {
+        self.list_all("/products", &[]).await
     }
 
     /// Creates a customer (not retried on a timeout: look it up by `externalId` instead).
@@ -320,47 +336,27 @@ impl MarketplaceClient {
         let value = self
             .send(Method::POST, "/customers", "/customers", Some(&body))
             .await?;
-        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+        read_record(value).map_err(MarketplaceError::Unreadable)
     }
 
     /// Places an order (used by tests, benchmarks and the demo; the sync itself only reads).
-    pub async fn place_order<B: Serialize>(
-        &self,
-        order: &B,
-    ) -> Result<OrderDetail, MarketplaceError> {
+    pub async fn place_order(&self, order: &OrderRequest) -> Result<OrderDetail, MarketplaceError> {
         let body =
             serde_json::to_value(order).map_err(|e| MarketplaceError::Decode(e.to_string()))?;
         let value = self
             .send(Method::POST, "/orders", "/orders", Some(&body))
             .await?;
-        serde_json::from_value(value).map_err(|e| MarketplaceError::Decode(e.to_string()))
+        read_record(value).map_err(MarketplaceError::Unreadable)
     }
 }
 
-trait HasId {
-    fn id(&self) -> &str;
-}
-
-impl HasId for OrderSummary {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl HasId for Customer {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-/// Products have no id of their own in every catalogue; the key is mpn + periods.
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct ProductWithKey(Product);
-
-impl HasId for ProductWithKey {
-    fn id(&self) -> &str {
-        self.0.id.as_deref().unwrap_or(&self.0.mpn)
+/// What tells two list items apart: the `id`, or for catalogue products without one, the
+/// whole record (their key is mpn and periods).
+fn identity(item: &Value) -> String {
+    match item.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Number(id)) => id.to_string(),
+        _ => item.to_string(),
     }
 }
 

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use super::models::Unreadable;
+
 /// What can go wrong talking to the marketplace.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MarketplaceError {
@@ -20,8 +22,12 @@ pub enum MarketplaceError {
     /// A 5xx, a timeout or a broken connection.
     #[error("the marketplace did not answer properly: {0}")]
     Transient(String),
+    /// An answer that is not the JSON expected at all.
     #[error("the marketplace's answer could not be read: {0}")]
     Decode(String),
+    /// A record whose fields are not what the API describes.
+    #[error("the marketplace sent a record that could not be read: {0}")]
+    Unreadable(Unreadable),
 }
 
 impl MarketplaceError {

@@ -6,5 +6,5 @@ mod client;
 mod error;
 pub mod models;
 
-pub use client::{MarketplaceClient, MarketplaceConfig};
+pub use client::{Listed, MarketplaceClient, MarketplaceConfig};
 pub use error::MarketplaceError;

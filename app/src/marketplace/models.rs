@@ -292,3 +292,88 @@ pub struct NewContact {
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
 }
+
+/// `POST /orders`: a sales order (a product), a change (a subscription and its new quantity) or
+/// a cancellation (a subscription). Used by tests, benchmarks and the demo; the sync only reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderRequest {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+    #[serde(rename = "subscriptionId", skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(rename = "poNumber", skip_serializing_if = "Option::is_none")]
+    pub po_number: Option<String>,
+    pub products: Vec<OrderRequestLine>,
+}
+
+/// One product of an [`OrderRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderRequestLine {
+    pub mpn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    #[serde(rename = "billingPeriod", skip_serializing_if = "Option::is_none")]
+    pub billing_period: Option<Period>,
+    #[serde(rename = "subscriptionPeriod", skip_serializing_if = "Option::is_none")]
+    pub subscription_period: Option<Period>,
+    /// The new total quantity.
+    pub quantity: i64,
+}
+
+/// A record the marketplace sent that could not be read, and where it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The record's `id`, when it has one.
+    pub id: Option<String>,
+    /// The field that could not be read (`creationDate`, `total.amount`, …).
+    pub field: String,
+    /// What was wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "record {id}: field {}: {}", self.field, self.problem),
+            None => write!(
+                f,
+                "a record without id: field {}: {}",
+                self.field, self.problem
+            ),
+        }
+    }
+}
+
+/// Reads one record, saying which field is wrong when it cannot.
+pub fn read_record<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, Unreadable> {
+    let id = match value.get("id") {
+        Some(serde_json::Value::String(id)) => Some(id.clone()),
+        Some(serde_json::Value::Number(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // serde names a missing field in its message, at the parent's path.
+        let field = match inner.strip_prefix("missing field `") {
+            Some(rest) => {
+                let name = rest.split('`').next().unwrap_or_default();
+                if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                }
+            }
+            None => path,
+        };
+        Unreadable {
+            id,
+            field,
+            problem: inner,
+        }
+    })
+}

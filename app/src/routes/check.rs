@@ -3,11 +3,15 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use views::pages::dashboard::{CheckRunView, check_panel};
 
-use crate::db;
-use crate::jobs::check_changes;
+use chrono::Utc;
+
+use crate::domain::check_changes;
+use crate::jobs::check_changes::start as queue_check;
+use crate::model::{check_run::Trigger, ids::ResellerId};
 use crate::routes::{
     auth::see_other,
     errors::AppError,
+    labels::run_label,
     session::{CurrentUser, csrf_token, flash},
 };
 use crate::state::AppState;
@@ -15,17 +19,15 @@ use crate::state::AppState;
 /// The latest run as the dashboard shows it.
 pub(crate) async fn latest_run(
     state: &AppState,
-    reseller: crate::domain::ids::ResellerId,
+    reseller: ResellerId,
 ) -> Result<Option<CheckRunView>, AppError> {
-    let run = db::check_runs::find_latest_check_run(&state.db, reseller)
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let run = check_changes::latest_run(&state.db, reseller, Utc::now()).await?;
     Ok(run.map(|r| CheckRunView {
-        status: r.status,
+        status: run_label(r.status),
         total: i64::from(r.orders_total),
-        processed: i64::from(r.tasks_created + r.skipped),
-        tasks_created: i64::from(r.tasks_created),
-        skipped: i64::from(r.skipped),
+        processed: i64::from(r.counts.tasks_created + r.counts.skipped + r.counts.unreadable),
+        tasks_created: i64::from(r.counts.tasks_created),
+        skipped: i64::from(r.counts.skipped),
         message: r.message,
         started: r.started_at.format("%Y-%m-%d %H:%M").to_string(),
     }))
@@ -37,7 +39,7 @@ pub async fn start(
     session: Session,
     CurrentUser(user): CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    check_changes::start(&state, user.reseller_id, "manual").await?;
+    queue_check(&state, user.reseller_id, Trigger::Manual).await?;
     flash(&session, "Check Changes started.");
     Ok(see_other("/"))
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod csrf;
 pub mod errors;
 pub mod health;
+pub mod labels;
 pub mod pages;
 pub mod session;
 pub mod settings;

@@ -13,6 +13,7 @@ use views::{
 use crate::domain::{action_log, connections, tasks};
 use crate::routes::{
     errors::AppError,
+    labels::level_label,
     session::{CurrentUser, page_context},
 };
 use crate::state::AppState;
@@ -67,10 +68,10 @@ pub async fn action_log(
         .into_iter()
         .map(|e| LogRow {
             at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            level: e.level,
+            level: level_label(e.level),
             code: e.code,
             message: e.message,
-            task_id: e.task_id,
+            task_id: e.task.map(|t| t.0),
         })
         .collect();
     Ok(action_log_page(&page_context(&session, &user), &rows))

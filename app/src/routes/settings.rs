@@ -170,13 +170,9 @@ pub async fn test_autotask(
     session: Session,
     Admin(user): Admin,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = connections::test_autotask_connection(
-        &state.db,
-        &state.key,
-        user.reseller_id,
-        &state.self_url,
-    )
-    .await?;
+    let outcome =
+        connections::test_autotask_connection(&state.db, &state.connections, user.reseller_id)
+            .await?;
     let message = match outcome {
         ConnectionTest::Connected(report) => format!(
             "Autotask answered: zone {}, API user {}, {} of {} requests used this hour.",
@@ -196,13 +192,8 @@ pub async fn test_marketplace(
     session: Session,
     Admin(user): Admin,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = connections::test_marketplace_connection(
-        &state.db,
-        &state.key,
-        user.reseller_id,
-        &state.self_url,
-    )
-    .await?;
+    let outcome =
+        connections::test_marketplace_connection(&state.connections, user.reseller_id).await?;
     flash(&session, outcome.unwrap_or_else(|refusal| refusal));
     Ok(see_other("/settings"))
 }

@@ -2,16 +2,20 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
+use views::labels::{StatusLabel, TypeLabel};
 use views::pages::tasks::{TaskDetail, TaskFilters, TaskRow, task_detail, task_list};
 
 use crate::db::tasks::TaskFilter;
-use crate::domain::{
-    ids::TaskId,
-    tasks::{self, OPEN_STATUSES, TaskError},
+use crate::domain::tasks::{self, TaskError};
+use crate::model::{
+    catalog::Customer,
+    ids::{CustomerRowId, TaskId},
+    task::{Task, TaskEvent},
 };
 use crate::routes::{
     auth::see_other,
     errors::AppError,
+    labels::{status_label, status_of, type_label, type_of},
     session::{CurrentUser, flash, page_context},
 };
 use crate::state::AppState;
@@ -20,27 +24,28 @@ impl From<TaskError> for AppError {
     fn from(e: TaskError) -> Self {
         match e {
             TaskError::NotFound => AppError::NotFound,
-            TaskError::WrongState(_) | TaskError::ReasonRequired => {
-                AppError::BadRequest(e.to_string())
+            TaskError::Refused(refused) => {
+                AppError::BadRequest(format!("This cannot be done: {}.", refused.reason))
             }
+            TaskError::ReasonRequired => AppError::BadRequest(e.to_string()),
             TaskError::Unexpected(e) => AppError::Unexpected(e),
         }
     }
 }
 
-fn row(task: &entities::sync_tasks::Model, customers: &[(i64, String)]) -> TaskRow {
+fn row(task: &Task, customers: &[Customer]) -> TaskRow {
     let customer = task
-        .customer_id
-        .and_then(|id| customers.iter().find(|(c, _)| *c == id))
-        .map(|(_, name)| name.clone())
+        .customer
+        .and_then(|id| customers.iter().find(|c| c.id == id))
+        .map(|c| c.name.clone())
         .unwrap_or_default();
     TaskRow {
-        id: task.id,
+        id: task.id.0,
         customer,
-        order_number: task.order_number.clone(),
-        task_type: task.task_type.clone(),
-        status: task.status.clone(),
-        created: task.order_created_at.format("%Y-%m-%d %H:%M").to_string(),
+        order_number: task.order.order_number.clone(),
+        task_type: type_label(task.facts.task_type),
+        status: status_label(task.status),
+        created: task.order.created_at.format("%Y-%m-%d %H:%M").to_string(),
     }
 }
 
@@ -54,8 +59,15 @@ pub struct ListQuery {
     customer: String,
 }
 
-fn chosen(value: &str) -> Option<String> {
-    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+impl ListQuery {
+    /// The filters as typed values; a value the page never offers counts as "any".
+    fn filters(&self) -> (Option<TypeLabel>, Option<StatusLabel>, Option<i64>) {
+        (
+            TypeLabel::from_slug(self.task_type.trim()),
+            StatusLabel::from_slug(self.status.trim()),
+            self.customer.trim().parse().ok(),
+        )
+    }
 }
 
 pub async fn list(
@@ -64,10 +76,11 @@ pub async fn list(
     CurrentUser(user): CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<Markup, AppError> {
+    let (task_type, status, customer) = query.filters();
     let filter = TaskFilter {
-        task_type: chosen(&query.task_type),
-        status: chosen(&query.status),
-        customer_id: query.customer.trim().parse().ok(),
+        task_type: task_type.map(type_of),
+        status: status.map(status_of),
+        customer: customer.map(CustomerRowId),
     };
     let overview = tasks::task_overview(&state.db, user.reseller_id, &filter).await?;
     let rows: Vec<TaskRow> = overview
@@ -76,11 +89,19 @@ pub async fn list(
         .map(|t| row(t, &overview.customers))
         .collect();
     let filters = TaskFilters {
-        task_type: query.task_type.clone(),
-        status: query.status.clone(),
-        customer: query.customer.clone(),
-        customers: overview.customers,
-        counts: overview.counts,
+        task_type,
+        status,
+        customer,
+        customers: overview
+            .customers
+            .iter()
+            .map(|c| (c.id.0, c.name.clone()))
+            .collect(),
+        counts: overview
+            .counts
+            .iter()
+            .map(|(s, n)| (status_label(*s), *n))
+            .collect(),
     };
     Ok(task_list(&page_context(&session, &user), &filters, &rows))
 }
@@ -145,7 +166,8 @@ pub async fn detail(
             .as_ref()
             .and_then(|json| serde_json::to_string_pretty(json).ok())
             .unwrap_or_default(),
-        can_ignore: OPEN_STATUSES.contains(&task.status.as_str()),
+        can_ignore: task.status.apply(TaskEvent::Ignore).is_ok(),
+        can_unignore: task.status.apply(TaskEvent::Unignore).is_ok(),
     };
     Ok(task_detail(&page_context(&session, &user), &detail))
 }

@@ -5,4 +5,5 @@
 pub mod autotask;
 pub mod faults;
 pub mod file;
+pub mod guard;
 pub mod marketplace;

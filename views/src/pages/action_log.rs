@@ -1,12 +1,13 @@
 use maud::{Markup, html};
 
+use crate::labels::LevelLabel;
 use crate::layout::{Nav, PageContext, page};
 
 /// One entry of the action log.
 #[derive(Debug, Clone)]
 pub struct LogRow {
     pub at: String,
-    pub level: String,
+    pub level: LevelLabel,
     pub code: String,
     pub message: String,
     pub task_id: Option<i64>,
@@ -28,7 +29,7 @@ pub fn action_log(ctx: &PageContext, rows: &[LogRow]) -> Markup {
                         @for row in rows {
                             tr {
                                 td { (row.at) }
-                                td { span.badge { (row.level) } }
+                                td { span.badge { (row.level.label()) } }
                                 td { code { (row.code) } }
                                 td { (row.message) }
                                 td { @if let Some(task) = row.task_id { a href={ "/tasks/" (task) } { (task) } } }

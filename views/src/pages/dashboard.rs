@@ -1,5 +1,6 @@
 use maud::{Markup, html};
 
+use crate::labels::RunLabel;
 use crate::layout::{Nav, PageContext, page};
 
 /// Counts shown on the dashboard.
@@ -12,9 +13,9 @@ pub struct DashboardData {
 }
 
 /// The latest Check Changes run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckRunView {
-    pub status: String,
+    pub status: RunLabel,
     pub total: i64,
     pub processed: i64,
     pub tasks_created: i64,
@@ -25,7 +26,7 @@ pub struct CheckRunView {
 
 impl CheckRunView {
     fn running(&self) -> bool {
-        self.status == "queued" || self.status == "running"
+        matches!(self.status, RunLabel::Queued | RunLabel::Running)
     }
 }
 
@@ -42,14 +43,21 @@ pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
                 button type="submit" disabled[running] { (if running { "Checking…" } else { "Check Changes" }) }
             }
             @if let Some(run) = run {
-                @match run.status.as_str() {
-                    "queued" => { p { "Waiting for a worker…" } progress max="1" {} }
-                    "running" => {
+                @match run.status {
+                    RunLabel::Queued => { p { "Waiting for a worker…" } progress max="1" {} }
+                    RunLabel::Running => {
                         p { "Checking orders: " (run.processed) " of " (run.total) }
                         progress value=(run.processed) max=(run.total.max(1)) {}
                     }
-                    "done" => { p role="status" { "Last check (" (run.started) "): " strong { (run.tasks_created) " new tasks" } ", " (run.skipped) " skipped." } }
-                    _ => { div.error role="alert" { (run.message.as_deref().unwrap_or("The last check failed.")) } }
+                    RunLabel::Done => { p role="status" { "Last check (" (run.started) "): " strong { (run.tasks_created) " new tasks" } ", " (run.skipped) " skipped." } }
+                    RunLabel::Warning => {
+                        div.warning role="status" {
+                            strong { (RunLabel::Warning.label()) } " (" (run.started) "): "
+                            (run.message.as_deref().unwrap_or("Some orders could not be read; see the action log."))
+                            " " a href="/log" { "Open the action log" }
+                        }
+                    }
+                    RunLabel::Failed => { div.error role="alert" { (run.message.as_deref().unwrap_or("The last check failed.")) } }
                 }
             }
             @if running {

@@ -1,6 +1,7 @@
 use maud::{Markup, html};
 
 use crate::components::csrf_field;
+use crate::labels::{StatusLabel, TypeLabel};
 use crate::layout::{Nav, PageContext, page};
 
 /// One row of the task list.
@@ -8,8 +9,8 @@ use crate::layout::{Nav, PageContext, page};
 pub struct TaskRow {
     pub id: i64,
     pub order_number: String,
-    pub task_type: String,
-    pub status: String,
+    pub task_type: TypeLabel,
+    pub status: StatusLabel,
     pub customer: String,
     pub created: String,
 }
@@ -17,24 +18,12 @@ pub struct TaskRow {
 /// The filters in force and what they can be set to.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilters {
-    pub task_type: String,
-    pub status: String,
-    pub customer: String,
+    pub task_type: Option<TypeLabel>,
+    pub status: Option<StatusLabel>,
+    pub customer: Option<i64>,
     pub customers: Vec<(i64, String)>,
-    pub counts: Vec<(String, i64)>,
+    pub counts: Vec<(StatusLabel, i64)>,
 }
-
-const TYPES: [&str; 6] = [
-    "sales",
-    "change",
-    "billing",
-    "cancellation",
-    "renewal",
-    "reconcile",
-];
-const STATUSES: [&str; 8] = [
-    "new", "ready", "queued", "applying", "done", "failed", "conflict", "ignored",
-];
 
 /// The task list with filters, counts per status and bulk ignore / un-ignore.
 pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> Markup {
@@ -45,15 +34,15 @@ pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> 
         html! {
             div.card {
                 @for (status, n) in &filters.counts {
-                    a.badge href={ "/tasks?status=" (status) } style="margin-right:.4rem" { (status) ": " strong { (n) } }
+                    a.badge href={ "/tasks?status=" (status.slug()) } style="margin-right:.4rem" { (status.label()) ": " strong { (n) } }
                 }
                 @if filters.counts.is_empty() { span.hint { "No tasks yet." } }
                 form method="get" action="/tasks" style="display:flex;gap:.6rem;align-items:end;flex-wrap:wrap;margin-top:.8rem" {
-                    div { label for="type" { "Type" } select #type name="type" { option value="" { "Any" } @for t in TYPES { option value=(t) selected[filters.task_type == t] { (t) } } } }
-                    div { label for="status" { "Status" } select #status name="status" { option value="" { "Any" } @for st in STATUSES { option value=(st) selected[filters.status == st] { (st) } } } }
+                    div { label for="type" { "Type" } select #type name="type" { option value="" { "Any" } @for t in TypeLabel::ALL { option value=(t.slug()) selected[filters.task_type == Some(*t)] { (t.label()) } } } }
+                    div { label for="status" { "Status" } select #status name="status" { option value="" { "Any" } @for st in StatusLabel::ALL { option value=(st.slug()) selected[filters.status == Some(*st)] { (st.label()) } } } }
                     div { label for="customer" { "Customer" } select #customer name="customer" {
                         option value="" { "Any" }
-                        @for (id, name) in &filters.customers { option value=(id) selected[filters.customer == id.to_string()] { (name) } }
+                        @for (id, name) in &filters.customers { option value=(id) selected[filters.customer == Some(*id)] { (name) } }
                     } }
                     button type="submit" class="secondary" { "Filter" }
                 }
@@ -71,8 +60,8 @@ pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> 
                                     td { input type="checkbox" name="task" value=(row.id) aria-label={ "Select " (row.order_number) }; }
                                     td { a href={ "/tasks/" (row.id) } { (row.order_number) } }
                                     td { (row.customer) }
-                                    td { (row.task_type) }
-                                    td { span.badge { (row.status) } }
+                                    td { (row.task_type.label()) }
+                                    td { span.badge { (row.status.label()) } }
                                     td { (row.created) }
                                 }
                             }
@@ -99,6 +88,7 @@ pub struct TaskDetail {
     pub ignore_reason: Option<String>,
     pub order_json: String,
     pub can_ignore: bool,
+    pub can_unignore: bool,
 }
 
 /// The task detail page with ignore / un-ignore.
@@ -110,7 +100,7 @@ pub fn task_detail(ctx: &PageContext, task: &TaskDetail) -> Markup {
         &title,
         html! {
             div.card {
-                p { "Type: " strong { (task.row.task_type) } " · Status: " span.badge { (task.row.status) } }
+                p { "Type: " strong { (task.row.task_type.label()) } " · Status: " span.badge { (task.row.status.label()) } }
                 @if let Some(reason) = &task.ignore_reason { p { "Ignored because: " (reason) } }
                 @if task.can_ignore {
                     form method="post" action={ "/tasks/" (task.row.id) "/ignore" } {
@@ -120,7 +110,7 @@ pub fn task_detail(ctx: &PageContext, task: &TaskDetail) -> Markup {
                         p { button type="submit" { "Ignore task" } }
                     }
                 }
-                @if task.row.status == "ignored" {
+                @if task.can_unignore {
                     form method="post" action={ "/tasks/" (task.row.id) "/unignore" } {
                         (csrf_field(&ctx.csrf_token))
                         button type="submit" class="secondary" { "Un-ignore" }

@@ -29,3 +29,19 @@ id_type!(
     /// A sync task (one per marketplace order).
     TaskId
 );
+id_type!(
+    /// A marketplace customer as this service records it (a `customers` row).
+    CustomerRowId
+);
+id_type!(
+    /// A marketplace subscription as this service records it (a `subscriptions` row).
+    SubscriptionRowId
+);
+id_type!(
+    /// A marketplace product key as this service records it (a `products` row).
+    ProductRowId
+);
+id_type!(
+    /// One run of Check Changes.
+    CheckRunId
+);

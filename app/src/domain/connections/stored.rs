@@ -1,18 +1,20 @@
-//! Connections to Autotask and the marketplace. Secrets are sealed before they are stored and are
+//! Saving and showing a reseller's connections. Secrets are sealed before they are stored and are
 //! never handed back to a page: summaries only say whether one is set.
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::autotask::{AutotaskClient, AutotaskConfig, ConnectionReport};
+use chrono::Utc;
+
+use super::registry::Connections;
+use crate::autotask::ConnectionReport;
 use crate::crypto::MasterKey;
-use crate::db::{
-    self,
-    connections::{StoredAutotaskConnection, StoredMarketplaceConnection},
+use crate::db;
+use crate::model::{
+    connection::{StoredAutotaskConnection, StoredMarketplaceConnection},
+    ids::ResellerId,
 };
-use crate::domain::ids::ResellerId;
-use crate::marketplace::{MarketplaceClient, MarketplaceConfig};
 
 /// A new or changed Autotask connection; `secret: None` keeps the stored secret.
 pub struct AutotaskConnectionInput {
@@ -87,14 +89,14 @@ pub async fn save_autotask_connection(
         .await
         .context("reading the Autotask connection")?;
     let secret_ciphertext = match (non_empty(input.secret), existing) {
-        (Some(secret), _) => key.seal(&secret),
+        (Some(secret), _) => key.seal(&secret).context("sealing the API secret")?,
         (None, Some(existing)) => existing.secret_ciphertext,
         (None, None) => return Err(ConnectionError::Missing("The API secret")),
     };
     db::connections::upsert_autotask_connection(
         db,
         reseller,
-        StoredAutotaskConnection {
+        &StoredAutotaskConnection {
             api_url: input
                 .api_url
                 .map(|u| u.trim().trim_end_matches('/').to_owned())
@@ -102,6 +104,9 @@ pub async fn save_autotask_connection(
             username,
             integration_code,
             secret_ciphertext,
+            zone_url: None,
+            test_result: None,
+            updated_at: Utc::now(),
         },
     )
     .await
@@ -123,24 +128,26 @@ pub async fn save_marketplace_connection(
         .await
         .context("reading the marketplace connection")?;
     let password_ciphertext = match (non_empty(input.password), &existing) {
-        (Some(secret), _) => key.seal(&secret),
+        (Some(secret), _) => key.seal(&secret).context("sealing the password")?,
         (None, Some(existing)) => existing.password_ciphertext.clone(),
         (None, None) => return Err(ConnectionError::Missing("The password")),
     };
     let subscription_key_ciphertext = match (non_empty(input.subscription_key), &existing) {
-        (Some(secret), _) => key.seal(&secret),
+        (Some(secret), _) => key.seal(&secret).context("sealing the subscription key")?,
         (None, Some(existing)) => existing.subscription_key_ciphertext.clone(),
         (None, None) => return Err(ConnectionError::Missing("The subscription key")),
     };
     db::connections::upsert_marketplace_connection(
         db,
         reseller,
-        StoredMarketplaceConnection {
+        &StoredMarketplaceConnection {
             base_url,
             marketplace_code,
             username,
             password_ciphertext,
             subscription_key_ciphertext,
+            test_result: None,
+            updated_at: Utc::now(),
         },
     )
     .await
@@ -183,52 +190,6 @@ pub async fn marketplace_connection_summary(
     }))
 }
 
-/// The decrypted Autotask secret, for the client only.
-pub async fn autotask_secret(
-    db: &DatabaseConnection,
-    key: &MasterKey,
-    reseller: ResellerId,
-) -> anyhow::Result<Option<SecretString>> {
-    let row = db::connections::find_autotask_connection(db, reseller)
-        .await
-        .context("reading the Autotask connection")?;
-    row.map(|row| key.open(&row.secret_ciphertext))
-        .transpose()
-        .context("opening the Autotask secret")
-}
-
-/// Autotask's own entry point for zone discovery.
-pub const AUTOTASK_ENTRY_URL: &str = "https://webservices.autotask.net/atservicesrest";
-
-/// A client for the reseller's Autotask, or `None` when no connection is set up. A stored URL
-/// that starts with `/` is on this service itself (the built-in sandbox) and is resolved
-/// against `self_url`, so the demo keeps working when the port changes.
-pub async fn autotask_client(
-    db: &DatabaseConnection,
-    key: &MasterKey,
-    reseller: ResellerId,
-    self_url: &str,
-) -> anyhow::Result<Option<AutotaskClient>> {
-    let Some(row) = db::connections::find_autotask_connection(db, reseller)
-        .await
-        .context("reading the Autotask connection")?
-    else {
-        return Ok(None);
-    };
-    let secret = key
-        .open(&row.secret_ciphertext)
-        .context("opening the Autotask secret")?;
-    let entry = match row.api_url.as_deref() {
-        Some(relative) if relative.starts_with('/') => {
-            format!("{}{relative}", self_url.trim_end_matches('/'))
-        }
-        Some(url) => url.to_owned(),
-        None => AUTOTASK_ENTRY_URL.to_owned(),
-    };
-    let config = AutotaskConfig::new(&entry, &row.username, secret, &row.integration_code);
-    Ok(Some(AutotaskClient::new(config)?))
-}
-
 /// The outcome of the settings page's Autotask **Test** button.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnectionTest {
@@ -240,11 +201,10 @@ pub enum ConnectionTest {
 /// Tests the Autotask connection and records the outcome (zone, time, result).
 pub async fn test_autotask_connection(
     db: &DatabaseConnection,
-    key: &MasterKey,
+    connections: &Connections,
     reseller: ResellerId,
-    self_url: &str,
 ) -> anyhow::Result<ConnectionTest> {
-    let Some(client) = autotask_client(db, key, reseller, self_url).await? else {
+    let Some(client) = connections.autotask(reseller).await? else {
         return Ok(ConnectionTest::NotSetUp);
     };
     let outcome = match client.test_connection().await {
@@ -268,58 +228,18 @@ pub async fn test_autotask_connection(
     Ok(outcome)
 }
 
-/// Resolves a stored address: one starting with `/` is on this service (a built-in sandbox).
-fn resolve(url: &str, self_url: &str) -> String {
-    if url.starts_with('/') {
-        format!("{}{url}", self_url.trim_end_matches('/'))
-    } else {
-        url.to_owned()
-    }
-}
-
-/// A client for the reseller's marketplace, or `None` when no connection is set up.
-pub async fn marketplace_client(
-    db: &DatabaseConnection,
-    key: &MasterKey,
-    reseller: ResellerId,
-    self_url: &str,
-) -> anyhow::Result<Option<MarketplaceClient>> {
-    let Some(row) = db::connections::find_marketplace_connection(db, reseller)
-        .await
-        .context("reading the marketplace connection")?
-    else {
-        return Ok(None);
-    };
-    let password = key
-        .open(&row.password_ciphertext)
-        .context("opening the marketplace password")?;
-    let subscription_key = key
-        .open(&row.subscription_key_ciphertext)
-        .context("opening the subscription key")?;
-    let config = MarketplaceConfig::new(
-        &resolve(&row.base_url, self_url),
-        &row.marketplace_code,
-        &row.username,
-        password,
-        subscription_key,
-    );
-    Ok(Some(MarketplaceClient::new(config)?))
-}
-
 /// Tests the marketplace connection: a token and one page of the catalogue.
 pub async fn test_marketplace_connection(
-    db: &DatabaseConnection,
-    key: &MasterKey,
+    connections: &Connections,
     reseller: ResellerId,
-    self_url: &str,
 ) -> anyhow::Result<Result<String, String>> {
-    let Some(client) = marketplace_client(db, key, reseller, self_url).await? else {
+    let Some(client) = connections.marketplace(reseller).await? else {
         return Ok(Err("Save the marketplace connection first.".to_owned()));
     };
     Ok(match client.products().await {
         Ok(products) => Ok(format!(
             "The marketplace answered: {} products in the catalogue.",
-            products.len()
+            products.items.len() + products.unreadable.len()
         )),
         Err(e) => Err(format!("The marketplace connection does not work: {e}")),
     })
