@@ -7,6 +7,7 @@ mod autotask_limits;
 mod autotask_protocol;
 mod autotask_rules;
 mod check_changes;
+mod crash;
 mod csrf;
 mod jobs;
 mod marketplace_client;

@@ -10,7 +10,10 @@ use sea_orm::{
 use super::stored::{Stored, parse_word, word_of};
 use crate::model::{
     ids::{CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId, TaskId},
-    task::{NewTask, OrderRef, Quantities, Task, TaskFacts, TaskFailure, TaskStatus, TaskType},
+    task::{
+        NewTask, OrderRef, Quantities, Task, TaskFacts, TaskFailure, TaskFilter, TaskStatus,
+        TaskType,
+    },
 };
 
 fn task_of(row: sync_tasks::Model) -> Result<Task, DbErr> {
@@ -173,14 +176,6 @@ pub async fn insert_task_if_new<C: ConnectionTrait>(db: &C, task: &NewTask) -> R
         .exec_without_returning(db)
         .await?;
     Ok(inserted == 1)
-}
-
-/// Filters of the task list; `None` means any.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TaskFilter {
-    pub task_type: Option<TaskType>,
-    pub status: Option<TaskStatus>,
-    pub customer: Option<CustomerRowId>,
 }
 
 pub async fn find_tasks_for_reseller<C: ConnectionTrait>(

@@ -3,13 +3,13 @@
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::db::{self, tasks::TaskFilter};
+use crate::db;
 use crate::domain::action_log;
 use crate::model::{
     catalog::Customer,
     ids::{ResellerId, TaskId},
     log::Level,
-    task::{Refused, Task, TaskEvent, TaskStatus},
+    task::{Refused, Task, TaskEvent, TaskFilter, TaskStatus},
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -271,6 +271,14 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Filters of the task list; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub task_type: Option<TaskType>,
+    pub status: Option<TaskStatus>,
+    pub customer: Option<CustomerRowId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,12 +5,11 @@ use serde::Deserialize;
 use views::labels::{StatusLabel, TypeLabel};
 use views::pages::tasks::{TaskDetail, TaskFilters, TaskRow, task_detail, task_list};
 
-use crate::db::tasks::TaskFilter;
 use crate::domain::tasks::{self, TaskError};
 use crate::model::{
     catalog::Customer,
     ids::{CustomerRowId, TaskId},
-    task::{Task, TaskEvent},
+    task::{Task, TaskEvent, TaskFilter},
 };
 use crate::routes::{
     auth::see_other,
