@@ -1,6 +1,7 @@
 //! The one integration-test binary. Each module is one area; each test gets its own app.
 
 mod auth;
+mod autotask_charges;
 mod autotask_client;
 mod autotask_connection;
 mod autotask_limits;
