@@ -7,6 +7,7 @@ mod autotask_connection;
 mod autotask_limits;
 mod autotask_protocol;
 mod autotask_rules;
+mod autotask_wire;
 mod check_changes;
 mod csrf;
 mod jobs;
