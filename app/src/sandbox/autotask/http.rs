@@ -505,7 +505,9 @@ fn contract_child(
     }
     if *method == Method::DELETE && entity.can_delete {
         return match child_id.map(parse_id) {
-            Some(Some(id)) => saved(sandbox.write(|store| charges::delete(store, contract, id))),
+            Some(Some(id)) => {
+                saved(sandbox.write(|store| rules::delete(store, entity, contract, id)))
+            }
             // An id that is no number finds nothing either.
             Some(None) => errors(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -475,3 +475,19 @@ pub fn update(
     }
     Ok(id)
 }
+
+/// DELETE `/Contracts/{contract}/<child>/{id}`, where the entity allows it (reference §5.3).
+pub fn delete(
+    store: &mut Store,
+    entity: &'static Entity,
+    contract: i64,
+    id: i64,
+) -> Result<i64, Refusal> {
+    match entity.name {
+        charges::ENTITY => charges::delete(store, contract, id),
+        _ => refuse(format!(
+            "The {} entity cannot be deleted.",
+            entity.info_name
+        )),
+    }
+}
