@@ -327,3 +327,36 @@ impl Client {
             .await
     }
 }
+
+impl TestApp {
+    /// One request to the Autotask sandbox's REST API as its API user, without the client, to
+    /// see exactly what the sandbox answers. `path` follows `/ATServicesRest/V1.0/`.
+    pub async fn autotask_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(
+                method,
+                format!(
+                    "{}/sandbox/autotask/ATServicesRest/V1.0/{path}",
+                    self.address
+                ),
+            )
+            .header("ApiIntegrationCode", seed::INTEGRATION_CODE)
+            .header("UserName", seed::API_USER)
+            .header("Secret", seed::API_SECRET);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the sandbox answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+}

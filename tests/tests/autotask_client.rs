@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use psa_sync::autotask::{
     AutotaskClient, ContractChild, Filter, QueryBody,
-    models::{Company, Contract, ContractCharge, ContractService, ContractServiceUnit, Service},
+    models::{
+        BillingCode, Company, Contract, ContractCharge, ContractService, ContractServiceUnit,
+        Service,
+    },
 };
 use psa_sync::sandbox::autotask::seed;
 use rust_decimal::Decimal;
@@ -38,6 +41,17 @@ async fn service_named(client: &AutotaskClient, name: &str) -> Service {
         .await
         .unwrap();
     services.into_iter().next().unwrap()
+}
+
+async fn billing_code_named(client: &AutotaskClient, name: &str) -> BillingCode {
+    let codes: Vec<BillingCode> = client
+        .query(
+            "BillingCodes",
+            &QueryBody::new(vec![Filter::eq("name", name)]),
+        )
+        .await
+        .unwrap();
+    codes.into_iter().next().unwrap()
 }
 
 /// Adds `n` companies straight into the sandbox's data.
@@ -276,15 +290,16 @@ async fn get_create_update_replace_and_child_writes_work() {
     assert_eq!(units.len(), 1);
     assert_eq!(
         (units[0].units, units[0].price),
-        (4, Some(Decimal::from(126))),
-        "4 × 31.50 adjusted price"
+        (4, Some(Decimal::from(144))),
+        "4 × 36.00, the contract service's price: adjustedPrice does not move units (§8.9.4)"
     );
 
+    let usage = billing_code_named(&client, "Cloud Usage").await;
     let charge = client
         .create_contract_child(
             contract.id,
             ContractChild::Charges,
-            &json!({"name":"Azure usage October [psa-sync T1-L1]","datePurchased":"2026-11-01T00:00:00Z","unitQuantity":1,"unitPrice":123.4567,"unitCost":100.1,"chargeType":1,"status":1}),
+            &json!({"name":"Azure usage October [psa-sync T1-L1]","billingCodeID":usage.id,"datePurchased":"2026-11-01T00:00:00Z","unitQuantity":1,"unitPrice":123.4567,"unitCost":100.1,"chargeType":1}),
         )
         .await
         .unwrap();

@@ -3,9 +3,12 @@
 use std::time::Duration;
 
 use futures::future::join_all;
-use psa_sync::autotask::{AutotaskClient, AutotaskError, Filter, QueryBody, models::Company};
+use psa_sync::autotask::{
+    AutotaskClient, AutotaskError, ContractChild, Filter, QueryBody,
+    models::{BillingCode, Company, Contract},
+};
 use psa_sync::sandbox::autotask::seed;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::{TestApp, spawn_app};
 
@@ -250,5 +253,253 @@ async fn a_write_refused_by_a_5xx_is_not_retried_blindly() {
             .await
             .unwrap(),
         0
+    );
+}
+
+/// Fabrikam's monthly contract with one contract service and one charge on it:
+/// (contract, contract service, charge).
+async fn contract_with_service_and_charge(client: &AutotaskClient) -> (i64, i64, i64) {
+    let company = client
+        .query::<Company>(
+            "Companies",
+            &QueryBody::new(vec![Filter::eq("companyName", "Fabrikam Inc")]),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let contract = client
+        .query::<Contract>(
+            "Contracts",
+            &QueryBody::new(vec![
+                Filter::eq("companyID", company),
+                Filter::eq("contractPeriodType", 1),
+            ]),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let service = client
+        .query::<Value>(
+            "Services",
+            &QueryBody::new(vec![Filter::eq("name", "Microsoft 365 E3 (Monthly)")]),
+        )
+        .await
+        .unwrap()[0]["id"]
+        .clone();
+    let cs = client
+        .create_contract_child(
+            contract,
+            ContractChild::Services,
+            &json!({"contractID": contract, "serviceID": service}),
+        )
+        .await
+        .unwrap();
+    let code = client
+        .query::<BillingCode>(
+            "BillingCodes",
+            &QueryBody::new(vec![Filter::eq("name", "Cloud Usage")]),
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let charge = client
+        .create_contract_child(
+            contract,
+            ContractChild::Charges,
+            &json!({"name":"Usage","billingCodeID":code,"datePurchased":"2026-03-01T00:00:00Z","chargeType":1,"unitQuantity":1,"unitPrice":10}),
+        )
+        .await
+        .unwrap();
+    (contract, cs, charge)
+}
+
+#[tokio::test]
+async fn contract_child_urls_share_the_three_threads_of_contracts_in_the_sandbox() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let (contract, _, _) = contract_with_service_and_charge(&client).await;
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.latency_ms = 1_000);
+    let services = format!("Contracts/{contract}/Services");
+    let charges = format!("Contracts/{contract}/Charges");
+    let results = join_all(
+        [&services, &charges, &services, &charges]
+            .map(|path| app.autotask_raw(Method::GET, path, None)),
+    )
+    .await;
+    let refused: Vec<&(StatusCode, Value)> = results
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(refused.len(), 1, "{results:?}");
+    assert!(
+        refused[0].1["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("Itgenatr005")
+    );
+    assert_eq!(
+        results.iter().filter(|(s, _)| *s == StatusCode::OK).count(),
+        3,
+        "two Services and one Charges request, or the other way round, fill the Contracts bucket"
+    );
+}
+
+#[tokio::test]
+async fn the_client_keeps_three_requests_in_flight_across_contract_child_urls() {
+    let app = spawn_app().await;
+    let client = &client_without_retries(&app);
+    let (contract, cs, charge) = contract_with_service_and_charge(client).await;
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.latency_ms = 15);
+    let service_updates = (0..20).map(|n| async move {
+        client
+            .update_contract_child(
+                contract,
+                ContractChild::Services,
+                &json!({"id": cs, "invoiceDescription": format!("E3 licences {n}")}),
+            )
+            .await
+            .map(|_| ())
+    });
+    let charge_updates = (0..20).map(|n| async move {
+        client
+            .update_charge(
+                contract,
+                &json!({"id": charge, "notes": format!("update {n}")}),
+            )
+            .await
+            .map(|_| ())
+    });
+    let contract_reads = (0..20).map(|_| async move {
+        client
+            .get::<Contract>("Contracts", contract)
+            .await
+            .map(|_| ())
+    });
+    let (a, b, c) = futures::join!(
+        join_all(service_updates),
+        join_all(charge_updates),
+        join_all(contract_reads)
+    );
+    let failures: Vec<&AutotaskError> = a
+        .iter()
+        .chain(&b)
+        .chain(&c)
+        .filter_map(|r| r.as_ref().err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} thread errors, e.g. {:?}",
+        failures.len(),
+        failures.first()
+    );
+    let calls = client.calls();
+    assert_eq!(
+        (
+            calls.get("ContractServices PATCH"),
+            calls.get("ContractCharges PATCH"),
+            calls.get("Contracts GET")
+        ),
+        (Some(&20), Some(&20), Some(&20)),
+        "counted under the child's name, each sent once"
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_can_answer_its_limit_refusals_with_500_and_the_errors_array() {
+    let app = spawn_app().await;
+    let control = reqwest::Client::new()
+        .post(format!("{}/sandbox/autotask/_control", app.address))
+        .json(&json!({"limit_refusals_as_500": true, "thread_limit": 0}))
+        .send()
+        .await
+        .unwrap();
+    let control: Value = control.json().await.unwrap();
+    assert_eq!(control["faults"]["limit_refusals_as_500"], true);
+
+    let (status, body, retry_after) = raw_get(&app, "Companies/entityInformation").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        body["errors"],
+        json!([
+            "Thread Threshold Exceeded: The Autotask API thread threshold of 0 threads has been exceeded. (Itgenatr005)"
+        ])
+    );
+    assert_eq!(retry_after, None);
+
+    app.autotask_sandbox.update_faults(|f| {
+        f.thread_limit = 3;
+        f.threshold = 1;
+    });
+    let (status, body, retry_after) = raw_get(&app, "Companies/entityInformation").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        body["errors"],
+        json!([
+            "The API request threshold of 1 requests per hour has been exceeded. Further requests are blocked until the rolling hour clears."
+        ])
+    );
+    assert_eq!(retry_after, None);
+}
+
+async fn owner_of_companies(client: &AutotaskClient) -> Value {
+    let owner: Vec<Value> = client
+        .query("Resources", &QueryBody::new(vec![Filter::all()]))
+        .await
+        .unwrap();
+    owner[0]["id"].clone()
+}
+
+#[tokio::test]
+async fn a_thread_refusal_on_500_is_thread_limited_and_a_write_is_retried() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let owner = owner_of_companies(&client).await;
+    app.autotask_sandbox.update_faults(|f| {
+        f.limit_refusals_as_500 = true;
+        f.thread_limit = 0;
+    });
+    let result = client
+        .create(
+            "Companies",
+            &json!({"companyName":"Busy Ltd","companyType":1,"phone":"1","ownerResourceID":owner}),
+        )
+        .await;
+    assert!(
+        matches!(&result, Err(AutotaskError::ThreadLimited(m)) if m.contains("Itgenatr005")),
+        "{result:?}"
+    );
+    assert_eq!(
+        client.calls().get("Companies POST"),
+        Some(&4),
+        "Autotask refused it, so the write is sent again: 1 + 3 retries"
+    );
+}
+
+#[tokio::test]
+async fn an_hourly_refusal_on_500_is_rate_limited_not_a_business_rule() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let owner = owner_of_companies(&client).await;
+    app.autotask_sandbox.update_faults(|f| {
+        f.limit_refusals_as_500 = true;
+        f.threshold = 1;
+    });
+    let result = client
+        .create(
+            "Companies",
+            &json!({"companyName":"Late Ltd","companyType":1,"phone":"1","ownerResourceID":owner}),
+        )
+        .await;
+    assert_eq!(
+        result,
+        Err(AutotaskError::RateLimited(Duration::from_secs(60))),
+        "no Retry-After on a 500: the client assumes a minute"
+    );
+    assert_eq!(
+        client.calls().get("Companies POST"),
+        Some(&1),
+        "a minute is longer than the test's max_retry_after, so it gives up at once"
     );
 }

@@ -2,8 +2,9 @@
 
 use psa_sync::autotask::{
     AutotaskClient, AutotaskError, ContractChild, Filter, QueryBody,
-    models::{BillingCode, Company, Contract, Service},
+    models::{BillingCode, Company, Contract, ContractService, ContractServiceUnit, Service},
 };
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use tests::spawn_app;
 
@@ -320,4 +321,164 @@ async fn units_never_go_below_zero() {
         .create("ContractServiceAdjustments", &json!({"contractID": monthly.id, "serviceID": e3.id, "effectiveDate": "2026-03-01T00:00:00", "unitChange": -3}))
         .await
         .expect("down to exactly zero is allowed");
+}
+
+#[tokio::test]
+async fn units_take_prices_from_the_contract_service_and_adjustments_never_from_adjusted_price() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
+    let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
+    let cs = client
+        .create_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"contractID": monthly.id, "serviceID": e3.id}),
+        )
+        .await
+        .unwrap();
+    client
+        .update_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"id": cs, "adjustedPrice": 31.5}),
+        )
+        .await
+        .unwrap();
+    let stored: ContractService = client.get("ContractServices", cs).await.unwrap().unwrap();
+    assert_eq!(
+        stored.adjusted_price,
+        Some(Decimal::new(315, 1)),
+        "still stored"
+    );
+    client
+        .create_contract_child(
+            monthly.id,
+            ContractChild::ServiceAdjustments,
+            &json!({"contractServiceID": cs, "effectiveDate": "2026-03-01T00:00:00", "unitChange": 2}),
+        )
+        .await
+        .unwrap();
+    client
+        .create_contract_child(
+            monthly.id,
+            ContractChild::ServiceAdjustments,
+            &json!({"contractServiceID": cs, "effectiveDate": "2026-04-01T00:00:00", "unitChange": 0,
+                    "adjustedUnitPrice": 40.0, "adjustedUnitCost": 33.0}),
+        )
+        .await
+        .unwrap();
+    let units: Vec<ContractServiceUnit> = client
+        .query(
+            "ContractServiceUnits",
+            &QueryBody::new(vec![
+                Filter::eq("contractServiceID", cs),
+                Filter::lte("startDate", "2026-04-30T00:00:00Z"),
+            ]),
+        )
+        .await
+        .unwrap();
+    let rows: Vec<(i64, Option<Decimal>, Option<Decimal>)> =
+        units.iter().map(|u| (u.units, u.price, u.cost)).collect();
+    assert_eq!(
+        rows,
+        [
+            // March: 2 × 36.00 and 2 × 30.60, the contract service's own price and cost.
+            (2, Some(Decimal::from(72)), Some(Decimal::new(612, 1))),
+            // April: 2 × 40.00 and 2 × 33.00, the adjustment's.
+            (2, Some(Decimal::from(80)), Some(Decimal::from(66))),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_root_adjustment_naming_only_its_contract_service_finds_the_contract() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
+    let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
+    let cs = client
+        .create_contract_child(
+            monthly.id,
+            ContractChild::Services,
+            &json!({"contractID": monthly.id, "serviceID": e3.id}),
+        )
+        .await
+        .unwrap();
+    client
+        .create(
+            "ContractServiceAdjustments",
+            &json!({"contractServiceID": cs, "effectiveDate": "2026-02-01T00:00:00", "unitChange": 3}),
+        )
+        .await
+        .expect("no contractID needed when the contract service is named");
+    let units: Vec<ContractServiceUnit> = client
+        .query(
+            "ContractServiceUnits",
+            &QueryBody::new(vec![
+                Filter::eq("contractServiceID", cs),
+                Filter::eq("startDate", "2026-02-01T00:00:00Z"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!((units[0].contract_id, units[0].units), (monthly.id, 3));
+
+    let other = contract(
+        &client,
+        "Contoso Ltd",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
+    refused(
+        client
+            .create(
+                "ContractServiceAdjustments",
+                &json!({"contractID": other.id, "contractServiceID": cs, "effectiveDate": "2026-02-01T00:00:00", "unitChange": 1}),
+            )
+            .await,
+        "Reference value on field: contractServiceID of type: ContractService does not exist or is invalid.",
+    );
+}
+
+#[tokio::test]
+async fn allow_repeat_service_is_accepted_on_an_adjustment() {
+    let app = spawn_app().await;
+    let client = app.autotask_client();
+    let monthly = contract(
+        &client,
+        "Fabrikam Inc",
+        vec![Filter::eq("contractPeriodType", 1)],
+    )
+    .await;
+    let e3 = service(&client, "Microsoft 365 E3 (Monthly)").await;
+    for (allow, date) in [
+        (true, "2026-02-01T00:00:00"),
+        (false, "2026-03-01T00:00:00"),
+    ] {
+        client
+            .create_contract_child(
+                monthly.id,
+                ContractChild::ServiceAdjustments,
+                &json!({"contractID": monthly.id, "serviceID": e3.id, "effectiveDate": date,
+                        "unitChange": 1, "allowRepeatService": allow}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("allowRepeatService {allow}: {e}"));
+    }
+    let fields = client.fields("ContractServiceAdjustments").await.unwrap();
+    assert!(
+        fields.iter().any(|f| f.name == "allowRepeatService"),
+        "a documented field of the entity"
+    );
 }

@@ -1,11 +1,13 @@
 //! The one integration-test binary. Each module is one area; each test gets its own app.
 
 mod auth;
+mod autotask_charges;
 mod autotask_client;
 mod autotask_connection;
 mod autotask_limits;
 mod autotask_protocol;
 mod autotask_rules;
+mod autotask_wire;
 mod check_changes;
 mod crash;
 mod csrf;

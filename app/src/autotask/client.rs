@@ -13,7 +13,7 @@ use tracing::Instrument;
 use super::error::AutotaskError;
 use super::filter::{Filter, QueryBody};
 use super::limiter::Limiter;
-use super::models::{EntityInfo, FieldInfo, ThresholdInfo};
+use super::models::{EntityInfo, FieldInfo, NewContractCharge, ThresholdInfo};
 
 /// How to reach one Autotask tenant.
 #[derive(Debug, Clone)]
@@ -99,6 +99,37 @@ pub struct ConnectionReport {
     pub used: u64,
 }
 
+/// What one request is counted as, and the thread-limit bucket it takes a slot of.
+#[derive(Debug, Clone, Copy)]
+struct Target<'a> {
+    entity: &'a str,
+    bucket: &'a str,
+}
+
+impl<'a> Target<'a> {
+    /// A request on the entity's own URL: counted under it, one of its threads.
+    fn entity(entity: &'a str) -> Self {
+        Self {
+            entity,
+            bucket: entity,
+        }
+    }
+}
+
+impl Target<'static> {
+    /// A request on `/Contracts/{id}/<child>`: counted under the child entity, but one of the
+    /// *parent's* threads (reference §8.9.2), so children and `Contracts` share three slots.
+    fn contract_child(child: ContractChild) -> Self {
+        Self {
+            entity: child.entity(),
+            bucket: CONTRACTS,
+        }
+    }
+}
+
+/// The parent of every contract child URL.
+const CONTRACTS: &str = "Contracts";
+
 /// Zone answers are kept this long (clients keep them 12–24 h; a 401 refreshes early).
 const ZONE_TTL: Duration = Duration::from_secs(12 * 3600);
 /// Batch size of `in` filters.
@@ -176,22 +207,28 @@ impl AutotaskClient {
         Ok(format!("{}/V1.0", zone.url.trim_end_matches('/')))
     }
 
-    /// Sends one request with the limits, retries and error mapping. `bucket` is the entity the
-    /// thread limit counts it against; `write` marks requests that must not be repeated blindly.
+    /// Sends one request with the limits, retries and error mapping. `target` says what the
+    /// request is counted as and which thread-limit bucket it takes; `write` marks requests that
+    /// must not be repeated blindly.
     async fn send(
         &self,
         method: Method,
         url: &str,
-        bucket: &str,
+        target: Target<'_>,
         body: Option<&Value>,
         write: bool,
     ) -> Result<Value, AutotaskError> {
-        let span = tracing::debug_span!("autotask", entity = bucket, method = %method);
+        let span = tracing::debug_span!(
+            "autotask",
+            entity = target.entity,
+            bucket = target.bucket,
+            method = %method
+        );
         async {
             let mut attempt = 0;
             let mut refreshed_zone = false;
             loop {
-                let result = self.send_once(method.clone(), url, bucket, body).await;
+                let result = self.send_once(method.clone(), url, target, body).await;
                 let error = match result {
                     Ok(value) => return Ok(value),
                     Err(error) => error,
@@ -232,19 +269,19 @@ impl AutotaskClient {
         &self,
         method: Method,
         url: &str,
-        bucket: &str,
+        target: Target<'_>,
         body: Option<&Value>,
     ) -> Result<Value, AutotaskError> {
         let _slot = self
             .limiter
-            .slot(bucket)
+            .slot(target.bucket)
             .await
             .ok_or_else(|| AutotaskError::Transient("the request limiter is closed".into()))?;
         let pause = self.limiter.pace();
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
-        self.count_call(bucket, &method);
+        self.count_call(target.entity, &method);
         let mut request = self
             .http
             .request(method, url)
@@ -262,7 +299,13 @@ impl AutotaskClient {
     pub async fn threshold(&self) -> Result<ThresholdInfo, AutotaskError> {
         let url = format!("{}/ThresholdInformation", self.base().await?);
         let value = self
-            .send(Method::GET, &url, "ThresholdInformation", None, false)
+            .send(
+                Method::GET,
+                &url,
+                Target::entity("ThresholdInformation"),
+                None,
+                false,
+            )
             .await?;
         let info: ThresholdInfo = decode(value)?;
         self.limiter.report(
@@ -298,7 +341,13 @@ impl AutotaskClient {
     ) -> Result<Page<T>, AutotaskError> {
         let body = serde_json::to_value(query).map_err(|e| AutotaskError::Decode(e.to_string()))?;
         let value = self
-            .send(Method::POST, url, entity, Some(&body), false)
+            .send(
+                Method::POST,
+                url,
+                Target::entity(entity),
+                Some(&body),
+                false,
+            )
             .await?;
         let raw: RawPage = decode(value)?;
         let items = raw
@@ -366,7 +415,13 @@ impl AutotaskClient {
         let body = serde_json::to_value(QueryBody::new(filter))
             .map_err(|e| AutotaskError::Decode(e.to_string()))?;
         let value = self
-            .send(Method::POST, &url, entity, Some(&body), false)
+            .send(
+                Method::POST,
+                &url,
+                Target::entity(entity),
+                Some(&body),
+                false,
+            )
             .await?;
         value
             .get("queryCount")
@@ -382,7 +437,10 @@ impl AutotaskClient {
     ) -> Result<Option<T>, AutotaskError> {
         self.keep_budget().await?;
         let url = format!("{}/{entity}/{id}", self.base().await?);
-        match self.send(Method::GET, &url, entity, None, false).await {
+        match self
+            .send(Method::GET, &url, Target::entity(entity), None, false)
+            .await
+        {
             Ok(value) => match value.get("item") {
                 Some(Value::Null) | None => Ok(None),
                 Some(item) => decode(item.clone()).map(Some),
@@ -392,17 +450,22 @@ impl AutotaskClient {
         }
     }
 
+    /// A write (POST, PATCH, PUT or DELETE) → the `itemId` Autotask answers. Never repeated
+    /// after a timeout or a 5xx: it may have landed (callers re-read, design §5).
     async fn write<B: Serialize>(
         &self,
         method: Method,
         path: &str,
-        bucket: &str,
-        body: &B,
+        target: Target<'_>,
+        body: Option<&B>,
     ) -> Result<i64, AutotaskError> {
         self.keep_budget().await?;
         let url = format!("{}/{path}", self.base().await?);
-        let body = serde_json::to_value(body).map_err(|e| AutotaskError::Decode(e.to_string()))?;
-        let value = self.send(method, &url, bucket, Some(&body), true).await?;
+        let body = body
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| AutotaskError::Decode(e.to_string()))?;
+        let value = self.send(method, &url, target, body.as_ref(), true).await?;
         value
             .get("itemId")
             .and_then(Value::as_i64)
@@ -411,12 +474,14 @@ impl AutotaskClient {
 
     /// POST `/{Entity}` → the new id.
     pub async fn create<B: Serialize>(&self, entity: &str, body: &B) -> Result<i64, AutotaskError> {
-        self.write(Method::POST, entity, entity, body).await
+        self.write(Method::POST, entity, Target::entity(entity), Some(body))
+            .await
     }
 
     /// PATCH `/{Entity}` (id in the body): only the properties sent change.
     pub async fn update<B: Serialize>(&self, entity: &str, body: &B) -> Result<i64, AutotaskError> {
-        self.write(Method::PATCH, entity, entity, body).await
+        self.write(Method::PATCH, entity, Target::entity(entity), Some(body))
+            .await
     }
 
     /// PUT `/{Entity}` (id in the body): every writable field is replaced.
@@ -425,7 +490,8 @@ impl AutotaskClient {
         entity: &str,
         body: &B,
     ) -> Result<i64, AutotaskError> {
-        self.write(Method::PUT, entity, entity, body).await
+        self.write(Method::PUT, entity, Target::entity(entity), Some(body))
+            .await
     }
 
     /// POST `/Contracts/{id}/{child}` (child: `Services`, `ServiceAdjustments`, `Charges`).
@@ -437,9 +503,9 @@ impl AutotaskClient {
     ) -> Result<i64, AutotaskError> {
         self.write(
             Method::POST,
-            &format!("Contracts/{contract}/{}", child.segment()),
-            child.entity(),
-            body,
+            &child.path(contract),
+            Target::contract_child(child),
+            Some(body),
         )
         .await
     }
@@ -453,9 +519,39 @@ impl AutotaskClient {
     ) -> Result<i64, AutotaskError> {
         self.write(
             Method::PATCH,
-            &format!("Contracts/{contract}/{}", child.segment()),
-            child.entity(),
-            body,
+            &child.path(contract),
+            Target::contract_child(child),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Creates a one-time charge on its contract (POST `/Contracts/{id}/Charges`) → its id.
+    pub async fn create_charge(&self, charge: &NewContractCharge) -> Result<i64, AutotaskError> {
+        self.create_contract_child(charge.contract_id, ContractChild::Charges, charge)
+            .await
+    }
+
+    /// PATCH `/Contracts/{id}/Charges` (the charge's `id` in the body); Autotask allows it only
+    /// while the charge is not billed.
+    pub async fn update_charge<B: Serialize>(
+        &self,
+        contract: i64,
+        body: &B,
+    ) -> Result<i64, AutotaskError> {
+        self.update_contract_child(contract, ContractChild::Charges, body)
+            .await
+    }
+
+    /// DELETE `/Contracts/{id}/Charges/{chargeId}` → the deleted id; Autotask allows it only
+    /// while the charge is not billed (a way to undo one's own charge).
+    pub async fn delete_charge(&self, contract: i64, charge: i64) -> Result<i64, AutotaskError> {
+        let child = ContractChild::Charges;
+        self.write::<Value>(
+            Method::DELETE,
+            &format!("{}/{charge}", child.path(contract)),
+            Target::contract_child(child),
+            None,
         )
         .await
     }
@@ -463,14 +559,18 @@ impl AutotaskClient {
     /// `entityInformation/fields`, for picklists and lengths.
     pub async fn fields(&self, entity: &str) -> Result<Vec<FieldInfo>, AutotaskError> {
         let url = format!("{}/{entity}/entityInformation/fields", self.base().await?);
-        let value = self.send(Method::GET, &url, entity, None, false).await?;
+        let value = self
+            .send(Method::GET, &url, Target::entity(entity), None, false)
+            .await?;
         decode(value.get("fields").cloned().unwrap_or(Value::Null))
     }
 
     /// `entityInformation`.
     pub async fn entity_information(&self, entity: &str) -> Result<EntityInfo, AutotaskError> {
         let url = format!("{}/{entity}/entityInformation", self.base().await?);
-        let value = self.send(Method::GET, &url, entity, None, false).await?;
+        let value = self
+            .send(Method::GET, &url, Target::entity(entity), None, false)
+            .await?;
         decode(value.get("info").cloned().unwrap_or(Value::Null))
     }
 
@@ -525,7 +625,13 @@ impl ContractChild {
         }
     }
 
-    /// The entity (and thread-limit bucket) behind the segment.
+    /// `Contracts/{contract}/<segment>`.
+    fn path(self, contract: i64) -> String {
+        format!("{CONTRACTS}/{contract}/{}", self.segment())
+    }
+
+    /// The entity behind the segment, which calls are counted under (their thread-limit bucket
+    /// is the parent's, see [`Target::contract_child`]).
     fn entity(self) -> &'static str {
         match self {
             ContractChild::Services => "ContractServices",
@@ -584,10 +690,17 @@ async fn answer(response: reqwest::Response) -> Result<Value, AutotaskError> {
         })
         .unwrap_or_default();
     let joined = messages.join(" ");
-    let thread_limited =
-        joined.contains("Itgenatr005") || joined.to_lowercase().contains("thread threshold");
+    // Both limits are known by their text, whatever the status: clients report them arriving
+    // as 500 as well as 429 (reference §8.9.3), and a 500 must not pass for a business rule.
+    let lower = joined.to_lowercase();
+    let thread_limited = joined.contains("Itgenatr005") || lower.contains("thread threshold");
+    // "The API request threshold of 10000 requests per hour has been exceeded" (the sandbox),
+    // "The API request threshold has been exceeded" (the reference's reading, §7.1).
+    let hourly_limited = lower.contains("request threshold") && lower.contains("exceeded");
+    let wait = retry_after.unwrap_or(Duration::from_secs(60));
     match status {
         _ if thread_limited => Err(AutotaskError::ThreadLimited(joined)),
+        _ if hourly_limited => Err(AutotaskError::RateLimited(wait)),
         StatusCode::UNAUTHORIZED => Err(AutotaskError::Auth(if joined.is_empty() {
             "401 Unauthorized".into()
         } else {
@@ -595,9 +708,7 @@ async fn answer(response: reqwest::Response) -> Result<Value, AutotaskError> {
         })),
         StatusCode::FORBIDDEN => Err(AutotaskError::Permission(joined)),
         StatusCode::NOT_FOUND => Err(AutotaskError::NotFound),
-        StatusCode::TOO_MANY_REQUESTS => Err(AutotaskError::RateLimited(
-            retry_after.unwrap_or(Duration::from_secs(60)),
-        )),
+        StatusCode::TOO_MANY_REQUESTS => Err(AutotaskError::RateLimited(wait)),
         StatusCode::INTERNAL_SERVER_ERROR if !messages.is_empty() => {
             if joined.contains("Zone information could not be determined")
                 || joined.contains("IntegrationCode is invalid")

@@ -1,6 +1,7 @@
 //! Keeps the client within Autotask's limits (reference §7): at most three requests in flight
-//! per entity (the thread limit applies per integration code and entity), and a pace that slows
-//! from 50 % of the hourly threshold, as Autotask itself does. The budget is seeded from
+//! per entity (the thread limit applies per integration code and entity; a contract child URL
+//! such as `/Contracts/{id}/Charges` takes a slot of `Contracts`, reference §8.9.2), and a pace
+//! that slows from 50 % of the hourly threshold, as Autotask itself does. The budget is seeded from
 //! `ThresholdInformation` and counted locally in between.
 //!
 //! Sharing both limits between several nodes through the database is not done here yet.

@@ -1,10 +1,11 @@
-//! Typed Autotask records as the client reads them. Real answers are camelCase with `ID`
-//! suffixes; unknown fields are ignored. Money arrives as JSON numbers (doubles) and is turned
-//! into exact decimals rounded to four places, the precision Autotask prints.
+//! Typed Autotask records as the client reads them, and the few bodies it writes. Real answers
+//! are camelCase with `ID` suffixes; unknown fields are ignored. Money arrives as JSON numbers
+//! (doubles) and is turned into exact decimals rounded to four places, the precision Autotask
+//! prints; it is sent back as numbers.
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, prelude::FromPrimitive};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 fn money<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     #[derive(Deserialize)]
@@ -163,22 +164,100 @@ pub struct BillingCode {
     pub is_active: Option<bool>,
 }
 
+/// A one-time charge on a contract (reference §8.8). `billableAmount`, `extendedCost`, `status`
+/// and `isBilled` are Autotask's: read here, never sent.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ContractCharge {
     pub id: i64,
     #[serde(rename = "contractID")]
     pub contract_id: i64,
+    #[serde(rename = "productID", default)]
+    pub product_id: Option<i64>,
+    #[serde(rename = "billingCodeID", default)]
+    pub billing_code_id: Option<i64>,
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(rename = "datePurchased", deserialize_with = "date", default)]
     pub date_purchased: Option<NaiveDate>,
+    #[serde(rename = "chargeType", default)]
+    pub charge_type: Option<i64>,
     #[serde(rename = "unitQuantity", deserialize_with = "money", default)]
     pub unit_quantity: Option<Decimal>,
     #[serde(rename = "unitPrice", deserialize_with = "money", default)]
     pub unit_price: Option<Decimal>,
     #[serde(rename = "unitCost", deserialize_with = "money", default)]
     pub unit_cost: Option<Decimal>,
+    #[serde(rename = "billableAmount", deserialize_with = "money", default)]
+    pub billable_amount: Option<Decimal>,
+    #[serde(rename = "extendedCost", deserialize_with = "money", default)]
+    pub extended_cost: Option<Decimal>,
+    #[serde(default)]
+    pub status: Option<i64>,
+    #[serde(rename = "isBilled", default)]
+    pub is_billed: Option<bool>,
+    #[serde(rename = "isBillableToCompany", default)]
+    pub is_billable_to_company: Option<bool>,
+    #[serde(rename = "contractServiceID", default)]
+    pub contract_service_id: Option<i64>,
+    #[serde(rename = "contractServiceBundleID", default)]
+    pub contract_service_bundle_id: Option<i64>,
+    #[serde(rename = "purchaseOrderNumber", default)]
+    pub purchase_order_number: Option<String>,
+    #[serde(rename = "internalPurchaseOrderNumber", default)]
+    pub internal_purchase_order_number: Option<String>,
+}
+
+/// Writes a calendar date as the date-time Autotask expects (`2026-11-01T00:00:00Z`, §5.4).
+fn datetime<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{date}T00:00:00Z"))
+}
+
+/// A one-time charge to create through `/Contracts/{contractID}/Charges`: a product or a
+/// material billing code, and a charge type (a tenant picklist value, resolved at run time).
+/// What Autotask computes or sets is not here, so it cannot be sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewContractCharge {
+    #[serde(rename = "contractID")]
+    pub contract_id: i64,
+    #[serde(rename = "productID", skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    #[serde(rename = "billingCodeID", skip_serializing_if = "Option::is_none")]
+    pub billing_code_id: Option<i64>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "datePurchased", serialize_with = "datetime")]
+    pub date_purchased: NaiveDate,
+    #[serde(rename = "chargeType")]
+    pub charge_type: i64,
+    #[serde(rename = "unitQuantity", with = "rust_decimal::serde::float")]
+    pub unit_quantity: Decimal,
+    /// `None` lets Autotask take the billing code's price.
+    #[serde(
+        rename = "unitPrice",
+        with = "rust_decimal::serde::float_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unit_price: Option<Decimal>,
+    #[serde(
+        rename = "unitCost",
+        with = "rust_decimal::serde::float_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unit_cost: Option<Decimal>,
+    #[serde(
+        rename = "isBillableToCompany",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_billable_to_company: Option<bool>,
+    #[serde(rename = "contractServiceID", skip_serializing_if = "Option::is_none")]
+    pub contract_service_id: Option<i64>,
+    #[serde(
+        rename = "purchaseOrderNumber",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub purchase_order_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

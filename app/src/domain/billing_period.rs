@@ -9,7 +9,10 @@
 //! - a row's price is `units × unit price × days in the row ÷ days in its period`, counting both
 //!   the first and the last day, rounded to four decimals (same for cost);
 //! - an adjustment's price or cost, when given, applies from its effective date on (an adjustment
-//!   with `unit_change = 0` therefore carries a price change — reference [I]).
+//!   with `unit_change = 0` therefore carries a price change — reference [I]);
+//! - the price and cost in force start as the contract service's `unitPrice` / `unitCost` and
+//!   change only through adjustments (`adjustedUnitPrice` / `adjustedUnitCost`), never through
+//!   `ContractServices.adjustedPrice`, which both swagger models lack (reference §8.9.4).
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;

@@ -13,6 +13,7 @@ use actix_web::{
 };
 use serde_json::{Value, json};
 
+use super::charges;
 use super::limits::{Budget, Faults, Injected};
 use super::query::{self, Cursor, Query};
 use super::rules::{self, int_of};
@@ -56,6 +57,16 @@ fn ok(body: Value) -> HttpResponse {
 
 fn errors(status: StatusCode, messages: Vec<String>) -> HttpResponse {
     json_response(status, json!({ "errors": messages }))
+}
+
+/// A thread-threshold or hourly-threshold refusal: 429 as the reference reads it, or 500 with
+/// the same `errors` array when the faults say so (reference §8.9.3). Only the 429 carries
+/// `Retry-After`: a 500 is the business-rule status, which carries none.
+fn limit_refused(faults: &Faults, message: String, retry_after_secs: Option<u64>) -> HttpResponse {
+    if faults.limit_refusals_as_500 {
+        return errors(StatusCode::INTERNAL_SERVER_ERROR, vec![message]);
+    }
+    too_many_requests(message, retry_after_secs)
 }
 
 /// A 429 with Autotask's error envelope and, when known, how long to wait.
@@ -172,8 +183,15 @@ fn zone_information(req: &HttpRequest, sandbox: &AutotaskSandbox) -> HttpRespons
     }))
 }
 
+/// Who is calling: the integration code their thread slots count under, and the resource they
+/// act as.
+struct Caller {
+    integration_code: String,
+    resource: Option<i64>,
+}
+
 /// Checks `UserName`, `Secret` and `ApiIntegrationCode` as Autotask does (reference §2).
-fn authenticate(req: &HttpRequest, sandbox: &AutotaskSandbox) -> Result<String, HttpResponse> {
+fn authenticate(req: &HttpRequest, sandbox: &AutotaskSandbox) -> Result<Caller, HttpResponse> {
     let username = header(req, "UserName").unwrap_or_default();
     let secret = header(req, "Secret").unwrap_or_default();
     let code = header(req, "ApiIntegrationCode").unwrap_or_default();
@@ -190,7 +208,10 @@ fn authenticate(req: &HttpRequest, sandbox: &AutotaskSandbox) -> Result<String, 
             StatusCode::INTERNAL_SERVER_ERROR,
             vec!["IntegrationCode is invalid.".into()],
         )),
-        Some(user) => Ok(user.integration_code.clone()),
+        Some(user) => Ok(Caller {
+            integration_code: user.integration_code.clone(),
+            resource: user.resource_id,
+        }),
     })
 }
 
@@ -207,12 +228,11 @@ impl Drop for ThreadSlot<'_> {
     }
 }
 
-/// The entity a request counts against for the thread limit (the "object endpoint").
+/// The entity a request counts against for the thread limit (the "object endpoint"): the first
+/// segment, so a child URL (`/Contracts/{id}/Charges`) takes one of its parent's threads
+/// (reference §8.9.2).
 fn bucket(rest: &[&str]) -> String {
     match rest {
-        ["contracts", _, child, ..] => {
-            schema::contract_child(child).map_or("Contracts".into(), |e| e.name.to_owned())
-        }
         [first, ..] => schema::entity(first).map_or((*first).to_owned(), |e| e.name.to_owned()),
         [] => String::new(),
     }
@@ -224,14 +244,15 @@ async fn api(
     sandbox: &AutotaskSandbox,
     rest: &[&str],
 ) -> HttpResponse {
-    let code = match authenticate(req, sandbox) {
-        Ok(code) => code,
+    let caller = match authenticate(req, sandbox) {
+        Ok(caller) => caller,
         Err(response) => return response,
     };
     let mut faults = sandbox.faults();
     let added_latency = match sandbox.limits.count(&faults) {
         Budget::Exceeded { retry_after } => {
-            return too_many_requests(
+            return limit_refused(
+                &faults,
                 format!(
                     "The API request threshold of {} requests per hour has been exceeded. Further requests are blocked until the rolling hour clears.",
                     faults.threshold
@@ -242,8 +263,10 @@ async fn api(
         Budget::Allowed { added_latency } => added_latency,
     };
     let entity = bucket(rest);
+    let code = caller.integration_code;
     if !sandbox.limits.enter(&code, &entity, faults.thread_limit) {
-        return too_many_requests(
+        return limit_refused(
+            &faults,
             format!(
                 "Thread Threshold Exceeded: The Autotask API thread threshold of {} threads has been exceeded. (Itgenatr005)",
                 faults.thread_limit
@@ -281,11 +304,13 @@ async fn api(
         }
         Injected::None => {}
     }
-    let response = route(req, body, sandbox, rest);
-    let is_write = matches!(*req.method(), Method::POST | Method::PATCH | Method::PUT)
-        && !rest
-            .iter()
-            .any(|s| *s == "query" || *s == "count" || *s == "next");
+    let response = route(req, body, sandbox, rest, caller.resource);
+    let is_write = matches!(
+        *req.method(),
+        Method::POST | Method::PATCH | Method::PUT | Method::DELETE
+    ) && !rest
+        .iter()
+        .any(|s| *s == "query" || *s == "count" || *s == "next");
     if is_write && response.status().is_success() {
         let lose = sandbox
             .faults
@@ -315,7 +340,13 @@ fn body_json(body: &[u8]) -> Result<Value, HttpResponse> {
     })
 }
 
-fn route(req: &HttpRequest, body: &[u8], sandbox: &AutotaskSandbox, rest: &[&str]) -> HttpResponse {
+fn route(
+    req: &HttpRequest,
+    body: &[u8],
+    sandbox: &AutotaskSandbox,
+    rest: &[&str],
+    by: Option<i64>,
+) -> HttpResponse {
     let method = req.method();
     if rest == ["thresholdinformation"] {
         let faults = sandbox.faults();
@@ -337,16 +368,19 @@ fn route(req: &HttpRequest, body: &[u8], sandbox: &AutotaskSandbox, rest: &[&str
             method,
             body,
             sandbox,
-            contract,
-            entity,
-            tail.first().copied(),
+            Child {
+                contract,
+                entity,
+                id: tail.first().copied(),
+            },
+            by,
         );
     }
     let Some(entity) = rest.first().and_then(|name| schema::entity(name)) else {
         return not_found();
     };
     match &rest[1..] {
-        [] => root_write(method, body, sandbox, entity),
+        [] => root_write(method, body, sandbox, entity, by),
         ["query"] => query_first(req, body, sandbox, entity, false),
         ["query", "count"] => query_first(req, body, sandbox, entity, true),
         ["query", "next"] => query_next(req, body, sandbox, entity),
@@ -357,6 +391,8 @@ fn route(req: &HttpRequest, body: &[u8], sandbox: &AutotaskSandbox, rest: &[&str
             Some(id) => get_one(sandbox, entity, id),
             None => not_found(),
         },
+        // Children are deleted through /Contracts/{id}/<child>/{id} only.
+        [_] if *method == Method::DELETE && entity.can_delete => method_not_allowed(method),
         [_] if *method == Method::DELETE => errors(
             StatusCode::INTERNAL_SERVER_ERROR,
             vec![format!(
@@ -373,6 +409,7 @@ fn root_write(
     body: &[u8],
     sandbox: &AutotaskSandbox,
     entity: &'static Entity,
+    by: Option<i64>,
 ) -> HttpResponse {
     if entity.child_of_contracts.is_some() && entity.name != "ContractServiceAdjustments" {
         // Children are written through /Contracts/{id}/<child> only.
@@ -389,7 +426,7 @@ fn root_write(
     } else {
         None
     };
-    write(method, sandbox, entity, &body, contract)
+    write(method, sandbox, entity, &body, contract, by)
 }
 
 fn write(
@@ -398,13 +435,19 @@ fn write(
     entity: &'static Entity,
     body: &Value,
     contract: Option<i64>,
+    by: Option<i64>,
 ) -> HttpResponse {
     let result = match *method {
-        Method::POST => sandbox.write(|store| rules::create(store, entity, body, contract)),
+        Method::POST => sandbox.write(|store| rules::create(store, entity, body, contract, by)),
         Method::PATCH => sandbox.write(|store| rules::update(store, entity, body, contract, false)),
         Method::PUT => sandbox.write(|store| rules::update(store, entity, body, contract, true)),
         _ => return method_not_allowed(method),
     };
+    saved(result)
+}
+
+/// The answer to a write that ran: its id, Autotask's refusal, or the sandbox's own failure.
+fn saved(result: anyhow::Result<Result<i64, rules::Refusal>>) -> HttpResponse {
     match result {
         Ok(Ok(id)) => ok(json!({"itemId": id})),
         Ok(Err(messages)) => errors(StatusCode::INTERNAL_SERVER_ERROR, messages),
@@ -421,14 +464,25 @@ fn write(
     }
 }
 
+/// A request on `/Contracts/{contract}/<child>[/{id}]`.
+struct Child<'a> {
+    contract: i64,
+    entity: &'static Entity,
+    id: Option<&'a str>,
+}
+
 fn contract_child(
     method: &Method,
     body: &[u8],
     sandbox: &AutotaskSandbox,
-    contract: i64,
-    entity: &'static Entity,
-    child_id: Option<&str>,
+    child: Child<'_>,
+    by: Option<i64>,
 ) -> HttpResponse {
+    let Child {
+        contract,
+        entity,
+        id: child_id,
+    } = child;
     if sandbox.read(|s| s.get("Contracts", contract).is_none()) {
         return not_found();
     }
@@ -449,11 +503,24 @@ fn contract_child(
             ),
         };
     }
+    if *method == Method::DELETE && entity.can_delete {
+        return match child_id.map(parse_id) {
+            Some(Some(id)) => {
+                saved(sandbox.write(|store| rules::delete(store, entity, contract, id)))
+            }
+            // An id that is no number finds nothing either.
+            Some(None) => errors(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![charges::NO_MATCHING_RECORD.into()],
+            ),
+            None => method_not_allowed(method),
+        };
+    }
     if child_id.is_some() || entity.name == "ContractServiceUnits" {
         return method_not_allowed(method);
     }
     match body_json(body) {
-        Ok(body) => write(method, sandbox, entity, &body, Some(contract)),
+        Ok(body) => write(method, sandbox, entity, &body, Some(contract), by),
         Err(response) => response,
     }
 }
@@ -629,7 +696,7 @@ fn entity_information(entity: &Entity) -> HttpResponse {
     ok(json!({"info": {
         "name": entity.info_name,
         "canCreate": entity.can_create,
-        "canDelete": false,
+        "canDelete": entity.can_delete,
         "canQuery": entity.can_query,
         "canUpdate": entity.can_update,
         "userAccessForCreate": {}, "userAccessForDelete": {}, "userAccessForQuery": {}, "userAccessForUpdate": {},

@@ -21,6 +21,9 @@ pub struct Faults {
     pub time_scale: f64,
     /// Concurrent requests per (integration code, entity).
     pub thread_limit: usize,
+    /// Answers thread-threshold and hourly-threshold refusals with HTTP 500 and the `errors`
+    /// array instead of 429, as clients report Autotask sometimes does (reference §8.9.3).
+    pub limit_refusals_as_500: bool,
     #[serde(flatten)]
     pub injected: Injection,
 }
@@ -31,6 +34,7 @@ impl Default for Faults {
             threshold: 10_000,
             time_scale: 1.0,
             thread_limit: 3,
+            limit_refusals_as_500: false,
             injected: Injection::default(),
         }
     }

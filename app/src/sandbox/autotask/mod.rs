@@ -1,6 +1,7 @@
 //! An emulator of the Autotask REST API v1.0, faithful to `shared/reference/autotask-rest-api.md`.
 //! Served under `/sandbox/autotask/ATServicesRest/...` (paths case-insensitive).
 
+mod charges;
 mod http;
 pub mod limits;
 pub mod query;

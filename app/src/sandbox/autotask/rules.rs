@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use serde_json::{Map, Value};
 
+use super::charges;
 use super::query::parse_datetime;
 use super::schema::{Access, Entity, Field, Kind, RECURRING_SERVICE, RECURRING_USE_TYPE};
 use super::store::{Record, Store};
@@ -26,6 +27,11 @@ pub fn date_of(record: &Record, field: &str) -> Option<NaiveDate> {
         .and_then(Value::as_str)
         .and_then(parse_datetime)
         .map(|dt| dt.date())
+}
+
+/// Now, as Autotask writes the date-times it sets.
+pub fn timestamp() -> Value {
+    Value::from(Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 pub fn int_of(record: &Record, field: &str) -> Option<i64> {
@@ -152,12 +158,14 @@ fn check_references(store: &Store, entity: &Entity, record: &Record) -> Result<(
     }
 }
 
-/// POST: creates a record and returns its id. `contract` is the parent id of a child URL.
+/// POST: creates a record and returns its id. `contract` is the parent id of a child URL; `by`
+/// is the resource the API user acts as.
 pub fn create(
     store: &mut Store,
     entity: &'static Entity,
     body: &Value,
     contract: Option<i64>,
+    by: Option<i64>,
 ) -> Result<i64, Refusal> {
     let body = body
         .as_object()
@@ -177,7 +185,7 @@ pub fn create(
         return Err(missing);
     }
     check_references(store, entity, &record)?;
-    let now = Value::from(Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    let now = timestamp();
     match entity.name {
         "Companies" => {
             record.entry("isActive").or_insert(Value::Bool(true));
@@ -196,14 +204,7 @@ pub fn create(
         }
         "ContractServices" => return create_contract_service(store, record),
         "ContractServiceAdjustments" => return create_adjustment(store, record),
-        "ContractCharges" => {
-            recurring_contract(store, int_of(&record, "contractID"))?;
-            record.entry("isBilled").or_insert(Value::Bool(false));
-            record
-                .entry("isBillableToCompany")
-                .or_insert(Value::Bool(true));
-            record.insert("createDate".into(), now);
-        }
+        charges::ENTITY => charges::prepare_new(store, &mut record, by)?,
         _ => {}
     }
     if entity.has_udfs {
@@ -302,6 +303,15 @@ fn create_contract_service(store: &mut Store, mut record: Record) -> Result<i64,
 }
 
 fn create_adjustment(store: &mut Store, mut record: Record) -> Result<i64, Refusal> {
+    // A root POST may name only the contract service; its contract is then the one meant
+    // (maintained clients send it so, reference §8.9.5).
+    if int_of(&record, "contractID").is_none()
+        && let Some(contract) = int_of(&record, "contractServiceID")
+            .and_then(|id| store.get("ContractServices", id))
+            .and_then(|cs| int_of(cs, "contractID"))
+    {
+        record.insert("contractID".into(), Value::from(contract));
+    }
     let contract = recurring_contract(store, int_of(&record, "contractID"))
         .map_err(|_| vec!["ContractServiceAdjustments can only be made on an existing Recurring Service contract.".to_owned()])?;
     let contract_id = int_of(&contract, "id");
@@ -394,6 +404,10 @@ pub fn update(
         .filter(|r| contract.is_none() || int_of(r, "contractID") == contract)
         .cloned()
         .ok_or_else(|| vec![format!("No matching records found. The {} with id {id} does not exist or the logged in Resource may not have the required permissions.", entity.info_name)])?;
+    if entity.name == charges::ENTITY {
+        // A billed charge refuses any change, whatever the body holds.
+        charges::refuse_if_billed(&current, "updated")?;
+    }
     let changes = fields_of(entity, body, |f| f.access == Access::ReadWrite)?;
 
     if entity.name == "ContractServices" {
@@ -447,22 +461,33 @@ pub fn update(
                 );
             }
             check_new_contract(&record)?;
-            record.insert(
-                "lastModifiedDateTime".into(),
-                Value::from(Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-            );
+            record.insert("lastModifiedDateTime".into(), timestamp());
         }
         "Services" => {
             check_service(store, &record, Some(id))?;
-            record.insert(
-                "lastModifiedDate".into(),
-                Value::from(Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-            );
+            record.insert("lastModifiedDate".into(), timestamp());
         }
+        charges::ENTITY => charges::prepare_update(store, entity, &current, &mut record)?,
         _ => {}
     }
     if let Some(slot) = store.get_mut(entity.name, id) {
         *slot = record;
     }
     Ok(id)
+}
+
+/// DELETE `/Contracts/{contract}/<child>/{id}`, where the entity allows it (reference §5.3).
+pub fn delete(
+    store: &mut Store,
+    entity: &'static Entity,
+    contract: i64,
+    id: i64,
+) -> Result<i64, Refusal> {
+    match entity.name {
+        charges::ENTITY => charges::delete(store, contract, id),
+        _ => refuse(format!(
+            "The {} entity cannot be deleted.",
+            entity.info_name
+        )),
+    }
 }

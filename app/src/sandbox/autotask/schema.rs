@@ -1,11 +1,20 @@
 //! What the emulated Autotask knows about its entities: fields, lengths, required flags and
-//! picklists. Picklist numbers that the reference marks unverified ([U]) or inferred ([I]) are
-//! chosen here, in one place, and served through `entityInformation/fields` so that clients
-//! resolve them at run time:
+//! picklists. Picklist numbers are tenant values (reference §8.9.6); apart from `contractType` 7
+//! every one is this emulator's choice, made here and nowhere else, and served through
+//! `entityInformation/fields` so that clients resolve them at run time:
 //! - `periodType` / `contractPeriodType`: 1 Monthly, 2 Quarterly, 3 Semi-Annually, 4 Yearly [U];
 //! - `contractType`: 7 Recurring Service [C]; 1 Time and Materials, 3 Fixed Price, 4 Block Hours,
-//!   6 Retainer, 8 Per Ticket [I];
-//! - `BillingCodes.useType`: 4 Recurring Contract Service [I]; 1 Work Type [C].
+//!   6 Retainer, 8 Incident (Per Ticket) [I];
+//! - `BillingCodes.useType`: 1 Work Type [C]; 2 Material, 3 Internal Time, 4 Recurring Contract
+//!   Service [I], 5 Expense Category, 6 Milestone [U];
+//! - `BillingCodes.billingCodeType`: 0 Standard, 1 Work Type [C], and the material codes kept for
+//!   buying a contract's hours, retainer or incidents: 2 Block Hours Purchase, 3 Retainer Purchase,
+//!   4 Incident Purchase [U];
+//! - `ContractCharges.chargeType`: 1 Operational, 2 Capitalized [U];
+//! - `ContractCharges.status`: 1 Ready to Ship (what a new charge gets), 2 Shipped, 3 Delivered [U].
+//!
+//! Which contract types refuse charges, and which purchase code each still takes (reference
+//! §8.8), is [`CHARGE_RESTRICTED_CONTRACTS`].
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -96,14 +105,19 @@ pub const PERIOD_TYPES: &[(i64, &str)] = &[
     (4, "Yearly"),
 ];
 pub const CONTRACT_TYPES: &[(i64, &str)] = &[
-    (1, "Time and Materials"),
-    (3, "Fixed Price"),
-    (4, "Block Hours"),
-    (6, "Retainer"),
-    (7, "Recurring Service"),
-    (8, "Per Ticket"),
+    (TIME_AND_MATERIALS, "Time and Materials"),
+    (FIXED_PRICE, "Fixed Price"),
+    (BLOCK_HOURS, "Block Hours"),
+    (RETAINER, "Retainer"),
+    (RECURRING_SERVICE, "Recurring Service"),
+    (PER_TICKET, "Incident (Per Ticket)"),
 ];
 pub const RECURRING_SERVICE: i64 = 7;
+pub const TIME_AND_MATERIALS: i64 = 1;
+pub const FIXED_PRICE: i64 = 3;
+pub const BLOCK_HOURS: i64 = 4;
+pub const RETAINER: i64 = 6;
+pub const PER_TICKET: i64 = 8;
 pub const CONTRACT_STATUSES: &[(i64, &str)] = &[(0, "Inactive"), (1, "Active")];
 pub const COMPANY_TYPES: &[(i64, &str)] = &[
     (1, "Customer"),
@@ -123,9 +137,34 @@ pub const USE_TYPES: &[(i64, &str)] = &[
     (6, "Milestone"),
 ];
 pub const RECURRING_USE_TYPE: i64 = 4;
-pub const CHARGE_TYPES: &[(i64, &str)] = &[(1, "Operational"), (2, "Capitalized")];
-pub const CHARGE_STATUSES: &[(i64, &str)] =
-    &[(1, "Ready to Ship"), (2, "Shipped"), (3, "Delivered")];
+pub const MATERIAL_USE_TYPE: i64 = 2;
+pub const BILLING_CODE_TYPES: &[(i64, &str)] = &[
+    (STANDARD_CODE, "Standard"),
+    (1, "Work Type"),
+    (BLOCK_HOURS_PURCHASE, "Block Hours Purchase"),
+    (RETAINER_PURCHASE, "Retainer Purchase"),
+    (INCIDENT_PURCHASE, "Incident Purchase"),
+];
+pub const STANDARD_CODE: i64 = 0;
+pub const BLOCK_HOURS_PURCHASE: i64 = 2;
+pub const RETAINER_PURCHASE: i64 = 3;
+pub const INCIDENT_PURCHASE: i64 = 4;
+/// Contract types that take no charges, each with the purchase material code (its
+/// `billingCodeType`) a charge on it may still carry (reference §8.8).
+pub const CHARGE_RESTRICTED_CONTRACTS: &[(i64, i64)] = &[
+    (BLOCK_HOURS, BLOCK_HOURS_PURCHASE),
+    (RETAINER, RETAINER_PURCHASE),
+    (PER_TICKET, INCIDENT_PURCHASE),
+];
+pub const CHARGE_TYPES: &[(i64, &str)] = &[(OPERATIONAL_CHARGE, "Operational"), (2, "Capitalized")];
+pub const OPERATIONAL_CHARGE: i64 = 1;
+pub const CHARGE_STATUSES: &[(i64, &str)] = &[
+    (NEW_CHARGE_STATUS, "Ready to Ship"),
+    (2, "Shipped"),
+    (3, "Delivered"),
+];
+/// The status Autotask gives a charge it creates (`status` is read-only to clients).
+pub const NEW_CHARGE_STATUS: i64 = 1;
 pub const YES_NO: &[(i64, &str)] = &[(0, "No"), (1, "Yes")];
 
 use Kind::*;
@@ -284,25 +323,48 @@ const UNITS: &[Field] = &[
     f("organizationalLevelAssociationID", Integer).ro(),
 ];
 
+/// Every field of reference §8.8; the computed and status fields are read-only, so a client
+/// that sends them has them ignored.
 const CHARGES: &[Field] = &[
     f("id", Long).ro(),
-    f("contractID", Integer)
-        .req()
-        .create_only()
-        .refs("Contracts"),
+    f("contractID", Long).req().create_only().refs("Contracts"),
+    f("productID", Long).refs("Products"),
+    f("billingCodeID", Long).refs("BillingCodes"),
     f("name", String).len(100).req(),
     f("description", String).len(2000),
+    f("notes", String).len(2000),
     f("datePurchased", DateTime).req(),
+    f("chargeType", Integer).req().pick(CHARGE_TYPES),
     f("unitQuantity", Double).req(),
     f("unitPrice", Double),
     f("unitCost", Double),
-    f("billableAmount", Double),
-    f("billingCodeID", Integer).refs("BillingCodes"),
-    f("chargeType", Integer).pick(CHARGE_TYPES),
-    f("status", Integer).pick(CHARGE_STATUSES),
+    f("purchaseOrderNumber", String).len(50),
+    f("internalPurchaseOrderNumber", String).len(50),
     f("isBillableToCompany", Boolean),
+    f("contractServiceID", Long).refs("ContractServices"),
+    f("contractServiceBundleID", Long),
+    f("billableAmount", Double).ro(),
+    f("extendedCost", Double).ro(),
     f("isBilled", Boolean).ro(),
+    f("status", Integer).ro().pick(CHARGE_STATUSES),
+    f("statusLastModifiedBy", Integer).ro().refs("Resources"),
+    f("statusLastModifiedDate", DateTime).ro(),
     f("createDate", DateTime).ro(),
+    f("creatorResourceID", Integer).ro().refs("Resources"),
+    f("internalCurrencyBillableAmount", Double).ro(),
+    f("internalCurrencyUnitPrice", Double).ro(),
+    f("organizationalLevelAssociationID", Integer),
+];
+
+/// Just enough of the product catalogue for `ContractCharges.productID` to be checked.
+const PRODUCTS: &[Field] = &[
+    f("id", Long).ro(),
+    f("name", String).len(100).ro(),
+    f("description", String).len(2000).ro(),
+    f("sku", String).len(50).ro(),
+    f("unitPrice", Double).ro(),
+    f("unitCost", Double).ro(),
+    f("isActive", Boolean).ro(),
 ];
 
 const BILLING_CODES: &[Field] = &[
@@ -310,7 +372,7 @@ const BILLING_CODES: &[Field] = &[
     f("name", String).len(200).ro(),
     f("description", String).len(500).ro(),
     f("externalNumber", String).len(100).ro(),
-    f("billingCodeType", Integer).ro(),
+    f("billingCodeType", Integer).ro().pick(BILLING_CODE_TYPES),
     f("useType", Integer).ro().pick(USE_TYPES),
     f("isActive", Boolean).ro(),
     f("isExcludedFromNewContracts", Boolean).ro(),
@@ -330,6 +392,8 @@ pub struct Entity {
     pub can_create: bool,
     pub can_update: bool,
     pub can_query: bool,
+    /// Deletable (through the contract's child URL, for a child).
+    pub can_delete: bool,
     pub has_udfs: bool,
     /// Writes only through `/Contracts/{id}/<child>`.
     pub child_of_contracts: Option<&'static str>,
@@ -343,6 +407,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
+        can_delete: false,
         has_udfs: true,
         child_of_contracts: None,
     },
@@ -353,6 +418,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
+        can_delete: false,
         has_udfs: true,
         child_of_contracts: None,
     },
@@ -363,6 +429,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: false,
         can_update: false,
         can_query: true,
+        can_delete: false,
         has_udfs: true,
         child_of_contracts: None,
     },
@@ -373,6 +440,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
+        can_delete: false,
         has_udfs: true,
         child_of_contracts: None,
     },
@@ -383,6 +451,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
+        can_delete: false,
         has_udfs: false,
         child_of_contracts: None,
     },
@@ -393,6 +462,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
+        can_delete: false,
         has_udfs: false,
         child_of_contracts: Some("Services"),
     },
@@ -403,6 +473,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: false,
         can_query: false,
+        can_delete: false,
         has_udfs: false,
         child_of_contracts: Some("ServiceAdjustments"),
     },
@@ -413,6 +484,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: false,
         can_update: false,
         can_query: true,
+        can_delete: false,
         has_udfs: false,
         child_of_contracts: Some("ServiceUnits"),
     },
@@ -423,8 +495,21 @@ pub const ENTITIES: &[Entity] = &[
         can_create: true,
         can_update: true,
         can_query: true,
-        has_udfs: true,
+        can_delete: true,
+        // "No UDFs in REST" (reference §8.8).
+        has_udfs: false,
         child_of_contracts: Some("Charges"),
+    },
+    Entity {
+        name: "Products",
+        info_name: "Product",
+        fields: PRODUCTS,
+        can_create: false,
+        can_update: false,
+        can_query: true,
+        can_delete: false,
+        has_udfs: false,
+        child_of_contracts: None,
     },
     Entity {
         name: "BillingCodes",
@@ -433,6 +518,7 @@ pub const ENTITIES: &[Entity] = &[
         can_create: false,
         can_update: false,
         can_query: true,
+        can_delete: false,
         has_udfs: false,
         child_of_contracts: None,
     },

@@ -1,12 +1,17 @@
 //! A believable reseller: thirty customers with contacts (some profiles incomplete), Recurring
 //! Service contracts monthly and yearly (some expired, some inactive, some of other types), a
-//! Microsoft 365 service catalogue, billing codes and one resource. Deterministic, so tests and
-//! people see the same data every time.
+//! Microsoft 365 service catalogue, billing codes (recurring, work type, material and the
+//! purchase codes of Block Hours, Retainer and Incident contracts), two products, and the
+//! resources of an administrator and of the API user. Deterministic, so tests and people see the
+//! same data every time; what came later is added at the end, so earlier ids never move.
 
 use serde_json::{Value, json};
 
 use super::rules;
-use super::schema::entity;
+use super::schema::{
+    BLOCK_HOURS_PURCHASE, FIXED_PRICE, INCIDENT_PURCHASE, MATERIAL_USE_TYPE, PER_TICKET, RETAINER,
+    RETAINER_PURCHASE, STANDARD_CODE, entity,
+};
 use super::store::{ApiUser, Store};
 
 /// The API user the sandbox accepts (the demo reseller is connected with it).
@@ -72,7 +77,7 @@ fn must(result: Result<i64, Vec<String>>, what: &str) -> i64 {
 
 fn create(store: &mut Store, name: &str, body: Value, contract: Option<i64>) -> i64 {
     match entity(name) {
-        Some(e) => must(rules::create(store, e, &body, contract), name),
+        Some(e) => must(rules::create(store, e, &body, contract, None), name),
         None => 0,
     }
 }
@@ -93,6 +98,7 @@ pub fn seeded() -> Store {
         username: API_USER.into(),
         secret: API_SECRET.into(),
         integration_code: INTEGRATION_CODE.into(),
+        resource_id: None,
     });
     let owner = insert(
         &mut store,
@@ -185,7 +191,102 @@ pub fn seeded() -> Store {
         create(&mut store, "Contacts", contact, None);
         seed_contracts(&mut store, n, name, company_id, &monthly_services);
     }
+    seed_charge_references(&mut store);
     store
+}
+
+/// What one-time charges refer to (reference §8.8): material codes, the purchase codes of
+/// Block Hours, Retainer and Incident contracts, products, contracts of those types, and the
+/// resource the API user acts as (a charge's creator).
+fn seed_charge_references(store: &mut Store) {
+    let api_resource = insert(
+        store,
+        "Resources",
+        json!({"firstName":"Sandbox","lastName":"API User","email":API_USER,"userName":"sandbox.api","isActive":true,"resourceType":"API"}),
+    );
+    for user in &mut store.users {
+        user.resource_id = Some(api_resource);
+    }
+    let material = |name: &str, number: &str, kind: i64, price: Value, cost: Value| {
+        json!({"name":name,"description":"Material cost code","externalNumber":number,"billingCodeType":kind,"useType":MATERIAL_USE_TYPE,
+               "isActive":true,"isExcludedFromNewContracts":false,"unitPrice":price,"unitCost":cost,"markupRate":null})
+    };
+    for code in [
+        material(
+            "Cloud Usage",
+            "2100",
+            STANDARD_CODE,
+            Value::Null,
+            Value::Null,
+        ),
+        material(
+            "Setup Fee",
+            "2200",
+            STANDARD_CODE,
+            json!(150.0),
+            json!(40.0),
+        ),
+        material(
+            "Block Hours Purchase",
+            "2900",
+            BLOCK_HOURS_PURCHASE,
+            Value::Null,
+            Value::Null,
+        ),
+        material(
+            "Retainer Purchase",
+            "2910",
+            RETAINER_PURCHASE,
+            Value::Null,
+            Value::Null,
+        ),
+        material(
+            "Incident Purchase",
+            "2920",
+            INCIDENT_PURCHASE,
+            Value::Null,
+            Value::Null,
+        ),
+    ] {
+        insert(store, "BillingCodes", code);
+    }
+    insert(
+        store,
+        "BillingCodes",
+        json!({"name":"Materials - Retired","description":"No longer used","externalNumber":"2990","billingCodeType":STANDARD_CODE,"useType":MATERIAL_USE_TYPE,
+               "isActive":false,"isExcludedFromNewContracts":true,"unitPrice":null,"unitCost":null,"markupRate":null}),
+    );
+    insert(
+        store,
+        "Products",
+        json!({"name":"Surface Laptop 7","description":"Microsoft Surface Laptop 7, 13.8-inch","sku":"SL7-13-16-512","unitPrice":1299.0,"unitCost":1050.0,"isActive":true}),
+    );
+    insert(
+        store,
+        "Products",
+        json!({"name":"USB-C Travel Hub","description":"Microsoft USB-C Travel Hub","sku":"USBC-HUB","unitPrice":89.0,"unitCost":61.5,"isActive":true}),
+    );
+    // Alpine Ski House already has a Block Hours contract; it also buys a retainer and
+    // incidents. Coho Winery, on time and materials, also has a fixed-price project.
+    for (customer, label, kind) in [
+        ("Alpine Ski House", "Retainer", RETAINER),
+        ("Alpine Ski House", "Incident Support", PER_TICKET),
+        ("Coho Winery", "Website Project", FIXED_PRICE),
+    ] {
+        let company = store
+            .table("Companies")
+            .find(|c| c.get("companyName").and_then(Value::as_str) == Some(customer))
+            .and_then(|c| rules::int_of(c, "id"));
+        if let Some(company) = company {
+            create(
+                store,
+                "Contracts",
+                json!({"companyID":company,"contractName":format!("{customer} – {label}"),"contractType":kind,"status":1,
+                       "startDate":"2026-01-01T00:00:00Z","endDate":"2026-12-31T00:00:00Z","timeReportingRequiresStartAndStopTimes":0,"billingPreference":2}),
+                None,
+            );
+        }
+    }
 }
 
 const PEOPLE: [(&str, &str); 10] = [

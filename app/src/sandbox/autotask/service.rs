@@ -1,5 +1,6 @@
 use std::{path::Path, sync::Mutex};
 
+use super::charges;
 use super::limits::{Faults, Limits};
 use super::seed;
 use super::store::Store;
@@ -79,6 +80,12 @@ impl AutotaskSandbox {
         let result = change(&mut store);
         self.file.save(&*store)?;
         Ok(result)
+    }
+
+    /// Marks a charge billed, as Autotask's Approve and Post would (the API cannot): from then
+    /// on it can be neither updated nor deleted. `false` when there is no such charge.
+    pub fn bill_charge(&self, id: i64) -> anyhow::Result<bool> {
+        self.write(|store| charges::bill(store, id))
     }
 
     /// Reads the data.

@@ -14,6 +14,9 @@ pub struct ApiUser {
     pub username: String,
     pub secret: String,
     pub integration_code: String,
+    /// The Resource the API user acts as (creator of what it creates). Older data files lack it.
+    #[serde(default)]
+    pub resource_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -51,6 +54,11 @@ impl Store {
             .or_default()
             .insert(id, record);
         id
+    }
+
+    /// Removes a record and returns it.
+    pub fn remove(&mut self, entity: &str, id: i64) -> Option<Record> {
+        self.tables.get_mut(entity)?.remove(&id)
     }
 
     pub fn user(&self, username: &str) -> Option<&ApiUser> {

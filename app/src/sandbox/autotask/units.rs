@@ -1,6 +1,8 @@
 //! ContractServiceUnits are derived, never stored: one row per billing period of the contract,
 //! split at each adjustment's effective date (reference §8.6), computed by the same
-//! `billing_period` code the planner's invoice preview uses.
+//! `billing_period` code the planner's invoice preview uses. Prices come from the contract
+//! service's `unitPrice`/`unitCost` and the adjustments' `adjustedUnitPrice`/`adjustedUnitCost`
+//! only, never from `ContractServices.adjustedPrice` (reference §8.9.4).
 
 use rust_decimal::{Decimal, prelude::FromPrimitive, prelude::ToPrimitive};
 use serde_json::{Value, json};
@@ -83,9 +85,10 @@ pub fn all_rows(store: &Store) -> Vec<Record> {
         };
         let changes = adjustments_of(store, cs_id);
         let service = int_of(cs, "serviceID").and_then(|id| store.get("Services", id));
-        let price = decimal(cs, "adjustedPrice")
-            .or_else(|| decimal(cs, "unitPrice"))
-            .unwrap_or_default();
+        // The price in force is the contract service's own until an adjustment carries another;
+        // `adjustedPrice` is stored but never read here (reference §8.9.4: it is missing from
+        // both swagger models, so nothing may depend on it).
+        let price = decimal(cs, "unitPrice").unwrap_or_default();
         let cost = decimal(cs, "unitCost").unwrap_or_default();
         let timeline = ServiceTimeline {
             contract_start: start,
