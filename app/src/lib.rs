@@ -15,3 +15,4 @@ pub mod sandbox;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod transport;

@@ -28,23 +28,3 @@ pub enum AutotaskError {
     #[error("Autotask's answer could not be read: {0}")]
     Decode(String),
 }
-
-impl AutotaskError {
-    /// Whether sending the same request again may succeed.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            AutotaskError::RateLimited(_)
-                | AutotaskError::ThreadLimited(_)
-                | AutotaskError::Transient(_)
-        )
-    }
-
-    /// Whether a retry is safe for a write: only when Autotask certainly did not apply it.
-    pub fn is_retryable_write(&self) -> bool {
-        matches!(
-            self,
-            AutotaskError::RateLimited(_) | AutotaskError::ThreadLimited(_)
-        )
-    }
-}

@@ -17,38 +17,8 @@
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
+pub use crate::model::billing::PeriodType;
 use crate::model::money::Money;
-
-/// How often a recurring contract bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeriodType {
-    Monthly,
-    Quarterly,
-    SemiAnnual,
-    Yearly,
-}
-
-impl PeriodType {
-    /// Length of one period in months.
-    pub fn months(self) -> u32 {
-        match self {
-            PeriodType::Monthly => 1,
-            PeriodType::Quarterly => 3,
-            PeriodType::SemiAnnual => 6,
-            PeriodType::Yearly => 12,
-        }
-    }
-
-    /// The label Autotask shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            PeriodType::Monthly => "Monthly",
-            PeriodType::Quarterly => "Quarterly",
-            PeriodType::SemiAnnual => "Semi-Annually",
-            PeriodType::Yearly => "Yearly",
-        }
-    }
-}
 
 /// A billing period: first and last day, both inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

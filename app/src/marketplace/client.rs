@@ -5,6 +5,11 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+
+use crate::transport::{
+    Answer, Calls, Retry, RetryPolicy, Retryable, describe_transport_failure, http_client,
+    read_answer, with_retries,
+};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, de::DeserializeOwned};
@@ -95,41 +100,31 @@ pub struct MarketplaceClient {
     http: reqwest::Client,
     config: MarketplaceConfig,
     token: Mutex<Option<Token>>,
-    calls: Mutex<BTreeMap<String, u64>>,
+    calls: Calls,
 }
 
 impl MarketplaceClient {
     pub fn new(config: MarketplaceConfig) -> Result<Self, MarketplaceError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("psa-sync/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| MarketplaceError::Transient(format!("building the HTTP client: {e}")))?;
+        let http = http_client(config.timeout).map_err(MarketplaceError::Transient)?;
         Ok(Self {
             http,
             config,
             token: Mutex::new(None),
-            calls: Mutex::new(BTreeMap::new()),
+            calls: Calls::default(),
         })
     }
 
     /// Requests sent so far, by "VERB /resource".
     pub fn calls(&self) -> BTreeMap<String, u64> {
-        self.calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.calls.snapshot()
     }
 
     pub fn total_calls(&self) -> u64 {
-        self.calls().values().sum()
+        self.calls.total()
     }
 
     fn count(&self, method: &Method, resource: &str) {
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(format!("{method} {resource}"))
-            .or_insert(0) += 1;
+        self.calls.count(format!("{method} {resource}"));
     }
 
     fn forget_token(&self) {
@@ -177,7 +172,8 @@ impl MarketplaceClient {
         Ok(info.token)
     }
 
-    /// One request with the bearer token; a 401 renews the token once; 429 and 5xx are retried.
+    /// One request with the bearer token; a 401 renews the token once; 429 and 5xx are retried
+    /// (a POST only when it was refused unprocessed).
     async fn send(
         &self,
         method: Method,
@@ -185,37 +181,19 @@ impl MarketplaceClient {
         resource: &str,
         body: Option<&Value>,
     ) -> Result<Value, MarketplaceError> {
-        let mut attempt = 0;
-        let mut renewed = false;
-        loop {
-            let result = self.send_once(method.clone(), path, resource, body).await;
-            let error = match result {
-                Ok(value) => return Ok(value),
-                Err(e) => e,
-            };
-            if let MarketplaceError::Auth(_) = error
-                && !renewed
-            {
-                renewed = true;
-                self.forget_token();
-                continue;
-            }
-            // A POST that may have landed is not repeated; a refused one (429) is.
-            let safe = method == Method::GET || matches!(error, MarketplaceError::RateLimited(_));
-            if !error.is_retryable() || !safe || attempt >= self.config.max_retries {
-                return Err(error);
-            }
-            let wait = match error {
-                MarketplaceError::RateLimited(after) if after > self.config.max_retry_after => {
-                    return Err(error);
-                }
-                MarketplaceError::RateLimited(after) => after,
-                _ => self.config.retry_base * 2u32.saturating_pow(attempt),
-            };
-            tracing::warn!(attempt, ?wait, %error, "retrying a marketplace request");
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
+        let policy = RetryPolicy {
+            max_retries: self.config.max_retries,
+            retry_base: self.config.retry_base,
+            max_retry_after: self.config.max_retry_after,
+        };
+        let write = method != Method::GET;
+        with_retries(
+            policy,
+            write,
+            || self.forget_token(),
+            || self.send_once(method.clone(), path, resource, body),
+        )
+        .await
     }
 
     async fn send_once(
@@ -361,27 +339,32 @@ fn identity(item: &Value) -> String {
 }
 
 fn transport(e: reqwest::Error) -> MarketplaceError {
-    if e.is_timeout() {
-        MarketplaceError::Transient(format!("no answer in time: {e}"))
-    } else {
-        MarketplaceError::Transient(format!("connection failed: {e}"))
+    MarketplaceError::Transient(describe_transport_failure(&e))
+}
+
+impl Retryable for MarketplaceError {
+    fn retry(&self) -> Retry {
+        match self {
+            MarketplaceError::Auth(_) => Retry::RefreshCredentials,
+            MarketplaceError::RateLimited(after) => Retry::After(*after),
+            MarketplaceError::Transient(_) => Retry::IfRead,
+            _ => Retry::Never,
+        }
     }
 }
 
 async fn answer(response: reqwest::Response) -> Result<Value, MarketplaceError> {
-    let status = response.status();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let correlation_id = header("x-correlation-id").unwrap_or_default();
-    let retry_after = header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    let text = response.text().await.map_err(transport)?;
+    let Answer {
+        status,
+        retry_after,
+        headers,
+        text,
+    } = read_answer(response).await.map_err(transport)?;
+    let correlation_id = headers
+        .get("x-correlation-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     if status.is_success() {
         return serde_json::from_str(&text).map_err(|e| MarketplaceError::Decode(e.to_string()));
     }

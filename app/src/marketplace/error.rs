@@ -29,13 +29,3 @@ pub enum MarketplaceError {
     #[error("the marketplace sent a record that could not be read: {0}")]
     Unreadable(Unreadable),
 }
-
-impl MarketplaceError {
-    /// Whether sending the same request again may succeed.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            MarketplaceError::RateLimited(_) | MarketplaceError::Transient(_)
-        )
-    }
-}

@@ -2,6 +2,7 @@
 //! return. A leaf: it depends on nothing else in the crate, so `db` maps to it and `domain` works
 //! with it without either depending on the other's internals.
 
+pub mod billing;
 pub mod catalog;
 pub mod check_run;
 pub mod connection;
