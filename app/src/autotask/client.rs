@@ -138,6 +138,8 @@ pub struct AutotaskClient {
     pub(super) http: reqwest::Client,
     pub(super) config: AutotaskConfig,
     zone: RwLock<Option<(Zone, Instant)>>,
+    zone_lookup: tokio::sync::Mutex<()>,
+    budget_refresh: tokio::sync::Mutex<()>,
     limiter: Limiter,
     calls: Calls,
     picklists: OnceCell<Arc<Picklists>>,
@@ -151,6 +153,8 @@ impl AutotaskClient {
             http,
             config,
             zone: RwLock::new(None),
+            zone_lookup: tokio::sync::Mutex::new(()),
+            budget_refresh: tokio::sync::Mutex::new(()),
             limiter,
             calls: Calls::default(),
             picklists: OnceCell::new(),
@@ -177,10 +181,13 @@ impl AutotaskClient {
 
     /// The tenant's zone, discovered once and cached (no authentication needed).
     pub async fn zone(&self) -> Result<Zone, AutotaskError> {
-        if let Some((zone, at)) = self.zone.read().unwrap_or_else(|e| e.into_inner()).as_ref()
-            && at.elapsed() < ZONE_TTL
-        {
-            return Ok(zone.clone());
+        if let Some(zone) = self.cached_zone() {
+            return Ok(zone);
+        }
+        // One lookup at a time: callers arriving together wait for it instead of each asking.
+        let _lookup = self.zone_lookup.lock().await;
+        if let Some(zone) = self.cached_zone() {
+            return Ok(zone);
         }
         let query = serde_urlencoded::to_string([("user", &self.config.username)])
             .map_err(|e| AutotaskError::Decode(format!("the API user name: {e}")))?;
@@ -193,6 +200,15 @@ impl AutotaskClient {
         *self.zone.write().unwrap_or_else(|e| e.into_inner()) =
             Some((zone.clone(), Instant::now()));
         Ok(zone)
+    }
+
+    fn cached_zone(&self) -> Option<Zone> {
+        self.zone
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < ZONE_TTL)
+            .map(|(zone, _)| zone.clone())
     }
 
     fn forget_zone(&self) {
@@ -283,6 +299,10 @@ impl AutotaskClient {
     }
 
     pub(super) async fn keep_budget(&self) -> Result<(), AutotaskError> {
+        if !self.limiter.needs_report() {
+            return Ok(());
+        }
+        let _refresh = self.budget_refresh.lock().await;
         if self.limiter.needs_report() {
             self.threshold().await?;
         }

@@ -34,7 +34,55 @@ pub async fn control_from_this_machine_only(
 
 #[cfg(test)]
 mod tests {
+    use actix_web::{App, HttpResponse, middleware::from_fn, test as actix_test, web};
+
     use super::*;
+
+    async fn answer_for(peer: &str, path: &str) -> u16 {
+        let app = actix_test::init_service(
+            App::new()
+                .wrap(from_fn(control_from_this_machine_only))
+                .default_service(web::to(|| async { HttpResponse::Ok().finish() })),
+        )
+        .await;
+        let request = actix_test::TestRequest::post()
+            .uri(path)
+            .peer_addr(peer.parse().unwrap())
+            .to_request();
+        actix_test::call_service(&app, request)
+            .await
+            .status()
+            .as_u16()
+    }
+
+    #[actix_web::test]
+    async fn control_requests_from_another_machine_are_refused_and_everything_else_passes() {
+        assert_eq!(
+            answer_for("10.1.2.3:40000", "/sandbox/autotask/_control").await,
+            403
+        );
+        assert_eq!(
+            answer_for("[2001:db8::7]:40000", "/sandbox/marketplace/_control").await,
+            403
+        );
+        assert_eq!(
+            answer_for("127.0.0.1:40000", "/sandbox/autotask/_control").await,
+            200
+        );
+        assert_eq!(
+            answer_for("[::1]:40000", "/sandbox/autotask/_control/reset").await,
+            200
+        );
+        assert_eq!(
+            answer_for(
+                "10.1.2.3:40000",
+                "/sandbox/autotask/atservicesrest/v1.0/Companies/query"
+            )
+            .await,
+            200,
+            "the emulated API itself answers anyone who may reach the service"
+        );
+    }
 
     #[test]
     fn control_paths_of_both_sandboxes_are_recognised_and_api_paths_are_not() {

@@ -163,7 +163,11 @@ fn control(req: &HttpRequest, body: &[u8], sandbox: &AutotaskSandbox) -> HttpRes
         }
     }
     let faults = sandbox.faults();
-    ok(json!({"faults": faults, "requestsInWindow": sandbox.limits.usage(&faults)}))
+    ok(json!({
+        "faults": faults,
+        "requestsInWindow": sandbox.limits.usage(&faults),
+        "observed": sandbox.limits.observed(),
+    }))
 }
 
 fn zone_information(req: &HttpRequest, sandbox: &AutotaskSandbox) -> HttpResponse {
@@ -174,6 +178,7 @@ fn zone_information(req: &HttpRequest, sandbox: &AutotaskSandbox) -> HttpRespons
             vec!["Zone information could not be determined".into()],
         );
     }
+    sandbox.limits.zone_lookup();
     let info = req.connection_info();
     ok(json!({
         "zoneName": "Sandbox",

@@ -61,6 +61,18 @@ pub enum Budget {
 pub struct Limits {
     requests: Mutex<VecDeque<Instant>>,
     in_flight: Mutex<HashMap<(String, String), usize>>,
+    observed: Mutex<Observed>,
+}
+
+/// What the limits saw, for tests and benchmarks to check a client against.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Observed {
+    /// The most requests that were in flight at once, per thread bucket (lower-case entity).
+    pub peak_in_flight: std::collections::BTreeMap<String, usize>,
+    /// Requests refused for the thread limit.
+    pub thread_refusals: u64,
+    /// `zoneInformation` lookups answered.
+    pub zone_lookups: u64,
 }
 
 impl Limits {
@@ -99,6 +111,7 @@ impl Limits {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        *self.observed.lock().unwrap_or_else(|e| e.into_inner()) = Observed::default();
     }
 
     /// Takes a thread slot, or `false` when `limit` requests are already in flight.
@@ -110,11 +123,34 @@ impl Limits {
                 entity.to_ascii_lowercase(),
             ))
             .or_insert(0);
+        let mut observed = self.observed.lock().unwrap_or_else(|e| e.into_inner());
         if *slot >= limit {
+            observed.thread_refusals += 1;
             return false;
         }
         *slot += 1;
+        let peak = observed
+            .peak_in_flight
+            .entry(entity.to_ascii_lowercase())
+            .or_insert(0);
+        *peak = (*peak).max(*slot);
         true
+    }
+
+    /// Counts a `zoneInformation` lookup.
+    pub fn zone_lookup(&self) {
+        self.observed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .zone_lookups += 1;
+    }
+
+    /// What the limits saw since the start (or the last reset).
+    pub fn observed(&self) -> Observed {
+        self.observed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn leave(&self, integration_code: &str, entity: &str) {

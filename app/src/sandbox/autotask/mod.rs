@@ -13,5 +13,5 @@ pub mod store;
 pub mod units;
 
 pub use http::{configure, serve};
-pub use limits::Faults;
+pub use limits::{Faults, Observed};
 pub use service::AutotaskSandbox;

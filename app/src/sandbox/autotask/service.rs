@@ -54,6 +54,11 @@ impl AutotaskSandbox {
         Ok(())
     }
 
+    /// What the limits saw: peak requests in flight per bucket, thread refusals, zone lookups.
+    pub fn observed(&self) -> super::limits::Observed {
+        self.limits.observed()
+    }
+
     pub fn faults(&self) -> Faults {
         self.faults
             .lock()
