@@ -8,10 +8,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::answer::decode;
-use super::client::{AutotaskClient, IN_BATCH};
+use super::client::{AutotaskClient, ContractChild, IN_BATCH};
 use super::error::AutotaskError;
 use super::filter::{Filter, QueryBody};
-use super::operations::ContractChild;
 use super::picklists::Picklists;
 
 /// Where a write goes: an entity's own URL, or a contract's child URL.

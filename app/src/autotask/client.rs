@@ -19,7 +19,6 @@ use super::answer::{answer, decode, transport_error};
 use super::error::AutotaskError;
 use super::limiter::Limiter;
 use super::models::ThresholdInfo;
-use super::operations::ContractChild;
 use super::picklists::Picklists;
 use crate::transport::{Calls, RetryPolicy, http_client, with_retries};
 
@@ -123,7 +122,7 @@ impl Target<'static> {
 }
 
 /// The parent of every contract child URL.
-pub(super) const CONTRACTS: &str = "Contracts";
+const CONTRACTS: &str = "Contracts";
 
 /// Zone answers are kept this long (clients keep them 12–24 h; a 401 refreshes early).
 const ZONE_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -142,7 +141,7 @@ pub struct AutotaskClient {
     budget_refresh: tokio::sync::Mutex<()>,
     limiter: Limiter,
     calls: Calls,
-    picklists: OnceCell<Arc<Picklists>>,
+    pub(super) picklist_cache: OnceCell<Arc<Picklists>>,
 }
 
 impl AutotaskClient {
@@ -157,7 +156,7 @@ impl AutotaskClient {
             budget_refresh: tokio::sync::Mutex::new(()),
             limiter,
             calls: Calls::default(),
-            picklists: OnceCell::new(),
+            picklist_cache: OnceCell::new(),
         })
     }
 
@@ -308,26 +307,37 @@ impl AutotaskClient {
         }
         Ok(())
     }
+}
 
-    /// The tenant's picklist numbers, read from `entityInformation/fields` on first use and kept
-    /// for the life of the client.
-    pub async fn picklists(&self) -> Result<Arc<Picklists>, AutotaskError> {
-        self.picklists
-            .get_or_try_init(|| async {
-                let contracts = self.fields("Contracts").await?;
-                let charges = self.fields("ContractCharges").await?;
-                let billing_codes = self.fields("BillingCodes").await?;
-                Picklists::resolve(&contracts, &charges, &billing_codes).map(Arc::new)
-            })
-            .await
-            .cloned()
+/// The child collections of a contract that are written through `/Contracts/{id}/…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractChild {
+    Services,
+    ServiceAdjustments,
+    Charges,
+}
+
+impl ContractChild {
+    fn segment(self) -> &'static str {
+        match self {
+            ContractChild::Services => "Services",
+            ContractChild::ServiceAdjustments => "ServiceAdjustments",
+            ContractChild::Charges => "Charges",
+        }
     }
 
-    /// Connects: discovers the zone, reads the hourly budget and resolves the picklists (each at
-    /// most once for the life of the client).
-    pub async fn connect(&self) -> Result<Arc<Picklists>, AutotaskError> {
-        self.zone().await?;
-        self.keep_budget().await?;
-        self.picklists().await
+    /// `Contracts/{contract}/<segment>`.
+    pub(super) fn path(self, contract: i64) -> String {
+        format!("{CONTRACTS}/{contract}/{}", self.segment())
+    }
+
+    /// The entity behind the segment, which calls are counted under (their thread-limit bucket
+    /// is the parent's, see [`Target::contract_child`]).
+    pub(super) fn entity(self) -> &'static str {
+        match self {
+            ContractChild::Services => "ContractServices",
+            ContractChild::ServiceAdjustments => "ContractServiceAdjustments",
+            ContractChild::Charges => "ContractCharges",
+        }
     }
 }

@@ -14,9 +14,10 @@ mod operations;
 mod picklists;
 
 pub use api::{AutotaskApi, AutotaskApiExt, WriteTarget};
-pub use client::{AutotaskClient, AutotaskConfig, ConnectionReport, IN_BATCH, Page, Zone};
+pub use client::{
+    AutotaskClient, AutotaskConfig, ConnectionReport, ContractChild, IN_BATCH, Page, Zone,
+};
 pub use error::AutotaskError;
 pub use filter::{Filter, QueryBody};
 pub use limiter::Limiter;
-pub use operations::ContractChild;
 pub use picklists::Picklists;

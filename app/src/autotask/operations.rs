@@ -1,15 +1,18 @@
 //! Operations on Autotask entities: queries with paging and batched `in` filters, counts, gets,
 //! writes (never repeated after an unclear answer), contract children and charges, metadata.
 
+use std::sync::Arc;
+
 use reqwest::Method;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use super::answer::decode;
-use super::client::{AutotaskClient, CONTRACTS, ConnectionReport, IN_BATCH, Page, Target};
+use super::client::{AutotaskClient, ConnectionReport, ContractChild, IN_BATCH, Page, Target};
 use super::error::AutotaskError;
 use super::filter::{Filter, QueryBody};
 use super::models::{EntityInfo, FieldInfo, NewContractCharge};
+use super::picklists::Picklists;
 
 #[derive(Deserialize)]
 struct RawPage {
@@ -296,6 +299,28 @@ impl AutotaskClient {
             .collect())
     }
 
+    /// The tenant's picklist numbers, read from `entityInformation/fields` on first use and kept
+    /// for the life of the client.
+    pub async fn picklists(&self) -> Result<Arc<Picklists>, AutotaskError> {
+        self.picklist_cache
+            .get_or_try_init(|| async {
+                let contracts = self.fields("Contracts").await?;
+                let charges = self.fields("ContractCharges").await?;
+                let billing_codes = self.fields("BillingCodes").await?;
+                Picklists::resolve(&contracts, &charges, &billing_codes).map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+
+    /// Connects: discovers the zone, reads the hourly budget and resolves the picklists (each at
+    /// most once for the life of the client).
+    pub async fn connect(&self) -> Result<Arc<Picklists>, AutotaskError> {
+        self.zone().await?;
+        self.keep_budget().await?;
+        self.picklists().await
+    }
+
     /// Zone, user, hourly usage and picklists, for the settings page's **Test** button. The
     /// zone and picklists come from the client's cache once known (a 401 refreshes the zone).
     pub async fn test_connection(&self) -> Result<ConnectionReport, AutotaskError> {
@@ -309,38 +334,5 @@ impl AutotaskClient {
             threshold: threshold.external_request_threshold,
             used: threshold.current_timeframe_request_count,
         })
-    }
-}
-
-/// The child collections of a contract that are written through `/Contracts/{id}/…`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContractChild {
-    Services,
-    ServiceAdjustments,
-    Charges,
-}
-
-impl ContractChild {
-    fn segment(self) -> &'static str {
-        match self {
-            ContractChild::Services => "Services",
-            ContractChild::ServiceAdjustments => "ServiceAdjustments",
-            ContractChild::Charges => "Charges",
-        }
-    }
-
-    /// `Contracts/{contract}/<segment>`.
-    pub(super) fn path(self, contract: i64) -> String {
-        format!("{CONTRACTS}/{contract}/{}", self.segment())
-    }
-
-    /// The entity behind the segment, which calls are counted under (their thread-limit bucket
-    /// is the parent's, see [`Target::contract_child`]).
-    pub(super) fn entity(self) -> &'static str {
-        match self {
-            ContractChild::Services => "ContractServices",
-            ContractChild::ServiceAdjustments => "ContractServiceAdjustments",
-            ContractChild::Charges => "ContractCharges",
-        }
     }
 }

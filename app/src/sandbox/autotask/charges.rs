@@ -14,11 +14,10 @@ use rust_decimal::{
 };
 use serde_json::Value;
 
-use super::rules::{Refusal, int_of, timestamp};
 use super::schema::{
     Access, CHARGE_RESTRICTED_CONTRACTS, Entity, MATERIAL_USE_TYPE, NEW_CHARGE_STATUS,
 };
-use super::store::{Record, Store};
+use super::store::{Record, Refusal, Store, int_of, timestamp};
 
 pub const ENTITY: &str = "ContractCharges";
 

@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 use super::charges;
 use super::limits::{Budget, Faults, Injected};
 use super::query::{self, Cursor, Query};
-use super::rules::{self, int_of};
+use super::rules;
 use super::schema::{self, Entity};
 use super::service::AutotaskSandbox;
-use super::store::{Record, Store};
+use super::store::{Record, Refusal, Store, int_of};
 use super::units;
 
 const PREFIX: &str = "/sandbox/autotask";
@@ -452,7 +452,7 @@ fn write(
 }
 
 /// The answer to a write that ran: its id, Autotask's refusal, or the sandbox's own failure.
-fn saved(result: anyhow::Result<Result<i64, rules::Refusal>>) -> HttpResponse {
+fn saved(result: anyhow::Result<Result<i64, Refusal>>) -> HttpResponse {
     match result {
         Ok(Ok(id)) => ok(json!({"itemId": id})),
         Ok(Err(messages)) => errors(StatusCode::INTERNAL_SERVER_ERROR, messages),

@@ -6,12 +6,11 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::schema::{Entity, Kind};
-use super::store::Record;
+use super::store::{Record, parse_datetime};
 
 /// The most ORed conditions one query may carry (the SOAP limit, assumed for REST [I]).
 pub const MAX_OR_CONDITIONS: usize = 500;
@@ -290,27 +289,6 @@ fn as_bool(value: &Value) -> Option<bool> {
         Value::Number(n) => n.as_i64().map(|n| n != 0),
         _ => None,
     }
-}
-
-/// Parses the date-time forms clients send: `2025-03-15T00:00:00Z`, with fractions, without a
-/// zone (taken as UTC), or a bare date.
-pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return Some(dt.with_timezone(&Utc).naive_utc());
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(dt);
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
 fn compare(kind: Kind, actual: &Value, wanted: &Value) -> Option<Ordering> {

@@ -1,16 +1,12 @@
 //! Creates and updates with Autotask's business rules. Every refusal is the message a user
 //! would see from Autotask; texts the reference marks [U] are this emulator's best reading.
 
-use chrono::{NaiveDate, Utc};
 use serde_json::{Map, Value};
 
 use super::charges;
-use super::query::parse_datetime;
 use super::schema::{Access, Entity, Field, Kind, RECURRING_SERVICE, RECURRING_USE_TYPE};
-use super::store::{Record, Store};
+use super::store::{Record, Refusal, Store, date_of, int_of, parse_datetime, timestamp};
 use super::units::{adjustments_of, timeline_units_never_negative};
-
-pub type Refusal = Vec<String>;
 
 fn refuse<T>(message: impl Into<String>) -> Result<T, Refusal> {
     Err(vec![message.into()])
@@ -18,26 +14,6 @@ fn refuse<T>(message: impl Into<String>) -> Result<T, Refusal> {
 
 fn format_datetime(text: &str) -> Option<String> {
     parse_datetime(text).map(|dt| dt.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-/// A date-time field's calendar date (adjustment dates carry no time zone, reference §5.4).
-pub fn date_of(record: &Record, field: &str) -> Option<NaiveDate> {
-    record
-        .get(field)
-        .and_then(Value::as_str)
-        .and_then(parse_datetime)
-        .map(|dt| dt.date())
-}
-
-/// Now, as Autotask writes the date-times it sets.
-pub fn timestamp() -> Value {
-    Value::from(Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-pub fn int_of(record: &Record, field: &str) -> Option<i64> {
-    record
-        .get(field)
-        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
 }
 
 /// Turns a body value into the stored form of the field, or explains why it cannot.

@@ -12,7 +12,7 @@ use super::schema::{
     BLOCK_HOURS_PURCHASE, FIXED_PRICE, INCIDENT_PURCHASE, MATERIAL_USE_TYPE, PER_TICKET, RETAINER,
     RETAINER_PURCHASE, STANDARD_CODE, entity,
 };
-use super::store::{ApiUser, Store};
+use super::store::{ApiUser, Store, int_of};
 
 /// The API user the sandbox accepts (the demo reseller is connected with it).
 pub const API_USER: &str = "api@sandbox.psa-sync.local";
@@ -276,7 +276,7 @@ fn seed_charge_references(store: &mut Store) {
         let company = store
             .table("Companies")
             .find(|c| c.get("companyName").and_then(Value::as_str) == Some(customer))
-            .and_then(|c| rules::int_of(c, "id"));
+            .and_then(|c| int_of(c, "id"));
         if let Some(company) = company {
             create(
                 store,

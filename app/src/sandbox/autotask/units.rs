@@ -7,9 +7,8 @@
 use rust_decimal::{Decimal, prelude::FromPrimitive, prelude::ToPrimitive};
 use serde_json::{Value, json};
 
-use super::rules::{date_of, int_of};
 use super::schema::PERIOD_TYPES;
-use super::store::{Record, Store};
+use super::store::{Record, Store, date_of, int_of};
 use crate::domain::billing_period::{PeriodType, ServiceTimeline, UnitChange};
 
 fn decimal(record: &Record, field: &str) -> Option<Decimal> {

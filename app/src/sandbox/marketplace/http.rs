@@ -16,7 +16,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
 use super::orders::{self, datetime};
-use super::service::{MarketplaceFaults, MarketplaceSandbox, NewOrder};
+use super::requests::NewOrder;
+use super::service::{MarketplaceFaults, MarketplaceSandbox};
 use crate::sandbox::faults::Injected;
 
 const PREFIX: &str = "/sandbox/marketplace";

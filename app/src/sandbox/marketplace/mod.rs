@@ -5,9 +5,11 @@
 mod http;
 mod orders;
 mod page;
+mod requests;
 pub mod seed;
 mod service;
 pub mod store;
 
 pub use http::configure;
-pub use service::{MarketplaceFaults, MarketplaceSandbox, NewOrder, NewOrderLine, PlacedOrder};
+pub use requests::{NewOrder, NewOrderLine, PlacedOrder};
+pub use service::{MarketplaceFaults, MarketplaceSandbox};

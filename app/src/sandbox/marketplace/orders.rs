@@ -7,7 +7,7 @@ use chrono::{DateTime, Months, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::service::{NewOrder, NewOrderLine};
+use super::requests::{NewOrder, NewOrderLine};
 use super::store::{OrderRecord, Store};
 
 pub const CURRENCY: &str = "EUR";

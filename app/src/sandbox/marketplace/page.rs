@@ -4,7 +4,8 @@ use actix_web::{HttpResponse, http::header};
 use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 
-use super::service::{MarketplaceSandbox, NewOrder, NewOrderLine};
+use super::requests::{NewOrder, NewOrderLine};
+use super::service::MarketplaceSandbox;
 
 fn text(value: &Value) -> &str {
     value.as_str().unwrap_or_default()

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::orders::{self, money};
-use super::service::{NewOrder, NewOrderLine};
+use super::requests::{NewOrder, NewOrderLine};
 use super::store::{ApiUser, Store};
 
 pub const USERNAME: &str = "reseller.api";
