@@ -86,7 +86,7 @@ async fn the_test_button_reports_a_working_and_a_broken_connection() {
     assert!(
         settings
             .body
-            .contains("The Autotask connection does not work: Autotask refused the credentials"),
+            .contains("The Autotask connection does not work: Autotask refused the credentials: check the API user, the secret and the integration code. (ATC01)"),
         "{}",
         settings.body
     );

@@ -153,3 +153,39 @@ async fn a_first_save_without_a_secret_is_explained_in_the_page() {
         "the form is shown again"
     );
 }
+
+#[tokio::test]
+async fn a_refused_marketplace_connection_is_explained_with_a_code_and_not_in_the_servers_words() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("Acme", Role::Admin).await;
+    let fields = [
+        ("base_url", "/sandbox/marketplace"),
+        (
+            "marketplace_code",
+            psa_sync::sandbox::marketplace::seed::MARKETPLACE,
+        ),
+        ("username", psa_sync::sandbox::marketplace::seed::USERNAME),
+        ("password", "not-the-password"),
+        (
+            "subscription_key",
+            psa_sync::sandbox::marketplace::seed::SUBSCRIPTION_KEY,
+        ),
+    ];
+    admin
+        .client
+        .post_form("/settings/marketplace", &fields)
+        .await;
+    admin
+        .client
+        .post_form("/settings/marketplace/test", &[])
+        .await;
+    let page = admin.client.get("/settings").await.body;
+    assert!(
+        page.contains("The marketplace connection does not work: the marketplace refused the credentials: check the user name, password, subscription key and marketplace code. (MPC01)"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Invalid credentials, subscription key or marketplace."),
+        "what the marketplace said stays in the server log"
+    );
+}

@@ -8,9 +8,10 @@ use secrecy::{ExposeSecret, SecretString};
 use chrono::Utc;
 
 use super::registry::Connections;
-use crate::autotask::ConnectionReport;
+use crate::autotask::{AutotaskError, ConnectionReport};
 use crate::crypto::MasterKey;
 use crate::db;
+use crate::marketplace::MarketplaceError;
 use crate::model::{
     connection::{StoredAutotaskConnection, StoredMarketplaceConnection},
     ids::ResellerId,
@@ -209,7 +210,10 @@ pub async fn test_autotask_connection(
     };
     let outcome = match client.test_connection().await {
         Ok(report) => ConnectionTest::Connected(report),
-        Err(e) => ConnectionTest::Failed(e.to_string()),
+        Err(e) => {
+            tracing::warn!(reseller = reseller.0, error = %e, "the Autotask connection test failed");
+            ConnectionTest::Failed(autotask_failure(&e))
+        }
     };
     let (zone, text) = match &outcome {
         ConnectionTest::Connected(r) => (
@@ -241,6 +245,38 @@ pub async fn test_marketplace_connection(
             "The marketplace answered: {} products in the catalogue.",
             products.items.len() + products.unreadable.len()
         )),
-        Err(e) => Err(format!("The marketplace connection does not work: {e}")),
+        Err(e) => {
+            tracing::warn!(reseller = reseller.0, error = %e, "the marketplace connection test failed");
+            Err(format!(
+                "The marketplace connection does not work: {}",
+                marketplace_failure(&e)
+            ))
+        }
     })
+}
+
+/// What a failed Autotask call means for the person who made it, with a stable code; what
+/// Autotask itself said goes to the server log only.
+pub fn autotask_failure(error: &AutotaskError) -> String {
+    match error {
+        AutotaskError::Auth(_) => "Autotask refused the credentials: check the API user, the secret and the integration code. (ATC01)",
+        AutotaskError::Permission(_) => "The API user lacks a permission in Autotask: give its security level access to contracts and services. (ATC02)",
+        AutotaskError::RateLimited(_) | AutotaskError::ThreadLimited(_) => "Autotask asks to slow down: try again in a minute. (ATC03)",
+        AutotaskError::Transient(_) => "Autotask could not be reached or did not answer in time: check the API address, or try again later. (ATC04)",
+        AutotaskError::Decode(_) | AutotaskError::NotFound => "The API address does not answer as Autotask does: check it. (ATC05)",
+        AutotaskError::BusinessRule(_) => "Autotask refused the request; the server log has its reason. (ATC06)",
+    }
+    .to_owned()
+}
+
+/// What a failed marketplace call means for the person who made it, with a stable code.
+pub fn marketplace_failure(error: &MarketplaceError) -> String {
+    match error {
+        MarketplaceError::Auth(_) => "the marketplace refused the credentials: check the user name, password, subscription key and marketplace code. (MPC01)",
+        MarketplaceError::RateLimited(_) => "the marketplace asks to slow down: try again in a minute. (MPC03)",
+        MarketplaceError::Transient(_) => "the marketplace could not be reached or did not answer in time: check the URL, or try again later. (MPC04)",
+        MarketplaceError::Decode(_) | MarketplaceError::Unreadable(_) | MarketplaceError::NotFound => "the URL does not answer as the marketplace does: check it. (MPC05)",
+        MarketplaceError::Rejected { .. } => "the marketplace refused the request: check the marketplace code. (MPC06)",
+    }
+    .to_owned()
 }
