@@ -61,10 +61,11 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of every metric.
-    pub fn render(&self) -> String {
+    pub fn render(&self) -> anyhow::Result<String> {
         let mut buffer = Vec::new();
-        // Encoding into a Vec cannot fail for well-formed metric families.
-        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buffer);
-        String::from_utf8(buffer).unwrap_or_default()
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buffer)
+            .map_err(|e| anyhow::anyhow!("encoding the metrics: {e}"))?;
+        Ok(String::from_utf8(buffer)?)
     }
 }

@@ -468,3 +468,94 @@ async fn one_unreadable_order_never_stops_check_changes() {
     assert_eq!((second.tasks_created, second.unreadable), (0, 2));
     assert_eq!(tasks(&app, reseller).await.len(), SEED_TASKS);
 }
+
+async fn connect_marketplace(admin: &tests::TestUser) {
+    let fields = [
+        ("base_url", "/sandbox/marketplace"),
+        ("marketplace_code", seed::MARKETPLACE),
+        ("username", seed::USERNAME),
+        ("password", seed::PASSWORD),
+        ("subscription_key", seed::SUBSCRIPTION_KEY),
+    ];
+    let saved = admin
+        .client
+        .post_form("/settings/marketplace", &fields)
+        .await;
+    assert_eq!(saved.status, reqwest::StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_failed_run_is_a_failed_job_and_the_dashboard_says_what_to_do() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("Acme", Role::Admin).await;
+    connect_marketplace(&admin).await;
+    app.marketplace_sandbox
+        .update_faults(|f| f.injected.fail_next = 1_000);
+    let mut events = app.job_events();
+    admin.client.post_form("/check", &[]).await;
+    let ok = loop {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(30), events.recv())
+            .await
+            .expect("the job ran")
+            .unwrap();
+        if let psa_sync::queue::JobEvent::Finished {
+            job: "check-changes",
+            ok,
+            ..
+        } = event
+        {
+            break ok;
+        }
+    };
+    assert!(!ok, "the job reports the failed run as failed");
+    let dashboard = admin.client.get("/").await.body;
+    assert!(
+        dashboard.contains(
+            "Check Changes stopped: the marketplace did not answer in time. The next run continues from here. (CHK93)"
+        ),
+        "{dashboard}"
+    );
+    assert!(
+        dashboard.contains("<button type=\"submit\">Check Changes</button>"),
+        "the button is enabled again"
+    );
+    assert!(
+        !dashboard.contains("HTTP 503"),
+        "no internal detail in the page"
+    );
+}
+
+#[tokio::test]
+async fn a_run_no_worker_took_is_given_up_after_ten_minutes_and_the_button_works() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("Acme", Role::Admin).await;
+    let eleven_minutes_ago = Utc::now() - chrono::Duration::minutes(11);
+    let run = psa_sync::domain::check_changes::request_run(
+        app.db(),
+        admin.reseller_id,
+        psa_sync::model::check_run::Trigger::Manual,
+        eleven_minutes_ago,
+    )
+    .await
+    .unwrap();
+    let dashboard = admin.client.get("/").await.body;
+    assert!(
+        dashboard.contains(
+            "Check Changes did not start: no worker took the run. Press Check Changes to try again. (CHK96)"
+        ),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("<button type=\"submit\">Check Changes</button>"));
+    let given_up = db::check_runs::find_check_run_for_reseller(app.db(), admin.reseller_id, run)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(given_up.status, CheckRunStatus::Failed);
+    let log = psa_sync::domain::action_log::recent_entries(app.db(), admin.reseller_id)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.code == "CHK96" && e.level == Level::Error)
+    );
+}

@@ -15,6 +15,7 @@ mod csrf;
 mod jobs;
 mod marketplace_client;
 mod marketplace_schemas;
+mod marketplace_wire;
 mod pages;
 mod sandboxes;
 mod secrets;

@@ -18,7 +18,18 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 /// Prometheus text format.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+    match state.metrics.render() {
+        Ok(text) => HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4")
+            .body(text),
+        Err(e) => {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "the metrics could not be rendered"
+            );
+            HttpResponse::InternalServerError()
+                .content_type("text/plain")
+                .body("metrics unavailable")
+        }
+    }
 }

@@ -350,3 +350,83 @@ pub async fn latest_run(
         None => Ok(Some(run)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::check_run::RunCounts;
+
+    fn run(
+        status: CheckRunStatus,
+        started: DateTime<Utc>,
+        heartbeat: Option<DateTime<Utc>>,
+    ) -> CheckRun {
+        CheckRun {
+            id: CheckRunId(1),
+            reseller: ResellerId(1),
+            trigger: Trigger::Manual,
+            status,
+            window: None,
+            orders_total: 0,
+            counts: RunCounts::default(),
+            message: None,
+            started_at: started,
+            finished_at: None,
+            heartbeat_at: heartbeat,
+            node: Some("node-a".into()),
+        }
+    }
+
+    #[test]
+    fn a_run_is_given_up_after_ten_minutes_without_a_sign_of_life_and_not_before() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let at = |minutes: i64, seconds: i64| {
+            start + Duration::minutes(minutes) + Duration::seconds(seconds)
+        };
+        let queued = run(CheckRunStatus::Queued, start, None);
+        assert_eq!(
+            abandonment(&queued, at(10, 0)),
+            None,
+            "exactly ten minutes is not yet"
+        );
+        assert_eq!(
+            abandonment(&queued, at(10, 1)).map(|f| f.code),
+            Some("CHK96")
+        );
+        let beating = run(CheckRunStatus::Running, start, Some(at(30, 0)));
+        assert_eq!(
+            abandonment(&beating, at(39, 59)),
+            None,
+            "a heartbeat 9:59 ago"
+        );
+        assert_eq!(
+            abandonment(&beating, at(40, 1)).map(|f| f.code),
+            Some("CHK95")
+        );
+        let silent = run(CheckRunStatus::Running, start, None);
+        assert_eq!(
+            abandonment(&silent, at(10, 1)).map(|f| f.code),
+            Some("CHK95")
+        );
+        for ended in [
+            CheckRunStatus::Done,
+            CheckRunStatus::Warning,
+            CheckRunStatus::Failed,
+        ] {
+            assert_eq!(abandonment(&run(ended, start, None), at(600, 0)), None);
+        }
+    }
+
+    #[test]
+    fn a_failure_names_what_to_do_and_keeps_the_cause_out_of_the_message() {
+        let refused = anyhow::Error::new(MarketplaceError::Auth("secret detail 42".into()))
+            .context("listing marketplace orders");
+        let failure = CheckFailure::of(&refused);
+        assert_eq!(failure.code, "CHK92");
+        assert!(!failure.to_string().contains("secret detail 42"));
+        let database = anyhow::anyhow!("connection reset by peer").context("reading the settings");
+        assert_eq!(CheckFailure::of(&database).code, "CHK90");
+    }
+}
