@@ -25,6 +25,7 @@ use secrecy::SecretString;
 use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
+pub mod autotask;
 pub mod node;
 pub mod orders;
 pub mod postgres;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use psa_sync::autotask::{
     AutotaskClient, AutotaskError, Filter, QueryBody,
-    models::{BillingCode, Company, Contract, ContractCharge, NewContractCharge, Service},
+    models::{ContractCharge, NewContractCharge, Service},
 };
 use psa_sync::sandbox::autotask::{
     schema::{
@@ -18,39 +18,21 @@ use psa_sync::sandbox::autotask::{
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use tests::{TestApp, spawn_app};
+use tests::{
+    TestApp,
+    autotask::{billing_code, contract},
+    spawn_app,
+};
 
 /// The contract of one type a seeded company has (the first, by id).
 async fn contract_of(client: &AutotaskClient, company: &str, contract_type: i64) -> i64 {
-    let companies: Vec<Company> = client
-        .query(
-            "Companies",
-            &QueryBody::new(vec![Filter::eq("companyName", company)]),
-        )
-        .await
-        .unwrap();
-    let contracts: Vec<Contract> = client
-        .query(
-            "Contracts",
-            &QueryBody::new(vec![
-                Filter::eq("companyID", companies[0].id),
-                Filter::eq("contractType", contract_type),
-            ]),
-        )
-        .await
-        .unwrap();
-    contracts[0].id
-}
-
-async fn billing_code(client: &AutotaskClient, name: &str) -> i64 {
-    let codes: Vec<BillingCode> = client
-        .query(
-            "BillingCodes",
-            &QueryBody::new(vec![Filter::eq("name", name)]),
-        )
-        .await
-        .unwrap();
-    codes[0].id
+    contract(
+        client,
+        company,
+        vec![Filter::eq("contractType", contract_type)],
+    )
+    .await
+    .id
 }
 
 async fn product(client: &AutotaskClient, name: &str) -> i64 {

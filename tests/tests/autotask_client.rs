@@ -5,42 +5,27 @@ use psa_sync::autotask::{
     AutotaskClient, ContractChild, Filter, QueryBody,
     models::{
         BillingCode, Company, Contract, ContractCharge, ContractService, ContractServiceUnit,
-        Service,
     },
 };
 use psa_sync::sandbox::autotask::seed;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use tests::{TestApp, spawn_app};
+use tests::{
+    TestApp,
+    autotask::{contract, service},
+    spawn_app,
+};
 
 async fn monthly_contract_of(client: &AutotaskClient, company: &str) -> Contract {
-    let companies: Vec<Company> = client
-        .query(
-            "Companies",
-            &QueryBody::new(vec![Filter::eq("companyName", company)]),
-        )
-        .await
-        .unwrap();
-    let contracts: Vec<Contract> = client
-        .query(
-            "Contracts",
-            &QueryBody::new(vec![
-                Filter::eq("companyID", companies[0].id),
-                Filter::eq("contractType", 7),
-                Filter::eq("contractPeriodType", 1),
-            ]),
-        )
-        .await
-        .unwrap();
-    contracts.into_iter().next().unwrap()
-}
-
-async fn service_named(client: &AutotaskClient, name: &str) -> Service {
-    let services: Vec<Service> = client
-        .query("Services", &QueryBody::new(vec![Filter::eq("name", name)]))
-        .await
-        .unwrap();
-    services.into_iter().next().unwrap()
+    contract(
+        client,
+        company,
+        vec![
+            Filter::eq("contractType", 7),
+            Filter::eq("contractPeriodType", 1),
+        ],
+    )
+    .await
 }
 
 async fn billing_code_named(client: &AutotaskClient, name: &str) -> BillingCode {
@@ -251,7 +236,7 @@ async fn get_create_update_replace_and_child_writes_work() {
     );
 
     let contract = monthly_contract_of(&client, "Fabrikam Inc").await;
-    let service = service_named(&client, "Microsoft 365 E3 (Monthly)").await;
+    let service = service(&client, "Microsoft 365 E3 (Monthly)").await;
     let cs = client
         .create_contract_child(
             contract.id,

@@ -1,12 +1,15 @@
 //! Every business rule: the sandbox's answer (what Autotask would say) and the client's typed error.
 
 use psa_sync::autotask::{
-    AutotaskClient, AutotaskError, ContractChild, Filter, QueryBody,
-    models::{BillingCode, Company, Contract, ContractService, ContractServiceUnit, Service},
+    AutotaskError, ContractChild, Filter, QueryBody,
+    models::{ContractService, ContractServiceUnit},
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use tests::spawn_app;
+use tests::{
+    autotask::{billing_code, contract, service},
+    spawn_app,
+};
 
 fn refused(result: Result<i64, AutotaskError>, expected: &str) {
     match result {
@@ -18,42 +21,6 @@ fn refused(result: Result<i64, AutotaskError>, expected: &str) {
         }
         other => panic!("expected a business-rule refusal containing '{expected}', got {other:?}"),
     }
-}
-
-async fn contract(client: &AutotaskClient, company: &str, filter: Vec<Filter>) -> Contract {
-    let companies: Vec<Company> = client
-        .query(
-            "Companies",
-            &QueryBody::new(vec![Filter::eq("companyName", company)]),
-        )
-        .await
-        .unwrap();
-    let mut all = vec![Filter::eq("companyID", companies[0].id)];
-    all.extend(filter);
-    client
-        .query::<Contract>("Contracts", &QueryBody::new(all))
-        .await
-        .unwrap()
-        .remove(0)
-}
-
-async fn billing_code(client: &AutotaskClient, name: &str) -> i64 {
-    client
-        .query::<BillingCode>(
-            "BillingCodes",
-            &QueryBody::new(vec![Filter::eq("name", name)]),
-        )
-        .await
-        .unwrap()[0]
-        .id
-}
-
-async fn service(client: &AutotaskClient, name: &str) -> Service {
-    client
-        .query::<Service>("Services", &QueryBody::new(vec![Filter::eq("name", name)]))
-        .await
-        .unwrap()
-        .remove(0)
 }
 
 #[tokio::test]
