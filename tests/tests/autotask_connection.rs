@@ -23,13 +23,9 @@ async fn the_demo_reseller_is_connected_to_the_autotask_sandbox() {
         .await
         .unwrap()
         .unwrap();
-    let outcome = connections::test_autotask_connection(
-        app.db(),
-        &app.state.connections,
-        psa_sync::model::ids::ResellerId(demo.id),
-    )
-    .await
-    .unwrap();
+    let outcome = connections::test_autotask_connection(app.db(), &app.state.connections, demo.id)
+        .await
+        .unwrap();
     match outcome {
         ConnectionTest::Connected(report) => assert_eq!(
             (report.zone_name.as_str(), report.api_user.as_str()),

@@ -151,9 +151,9 @@ async fn add_user(
     role: RoleArg,
 ) -> anyhow::Result<()> {
     let email = Email::parse(email)?;
-    let role = match role {
-        RoleArg::Admin => Role::Admin,
-        RoleArg::Operator => Role::Operator,
+    let (role, role_name) = match role {
+        RoleArg::Admin => (Role::Admin, "admin"),
+        RoleArg::Operator => (Role::Operator, "operator"),
     };
     let (password, generated) = read_password()?;
     std::fs::create_dir_all(&settings.data_dir)?;
@@ -163,7 +163,7 @@ async fn add_user(
     println!(
         "added {} ({}) to reseller {reseller}",
         email.as_str(),
-        role.as_str()
+        role_name
     );
     if generated {
         println!("password: {}", password.expose_secret());

@@ -5,7 +5,14 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use crate::model::ids::ResellerId;
+use crate::model::{account::Reseller, ids::ResellerId};
+
+fn reseller_of(row: resellers::Model) -> Reseller {
+    Reseller {
+        id: ResellerId(row.id),
+        name: row.name,
+    }
+}
 
 pub async fn count_resellers<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
     resellers::Entity::find().count(db).await
@@ -14,18 +21,22 @@ pub async fn count_resellers<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
 pub async fn find_reseller_by_name<C: ConnectionTrait>(
     db: &C,
     name: &str,
-) -> Result<Option<resellers::Model>, DbErr> {
-    resellers::Entity::find()
+) -> Result<Option<Reseller>, DbErr> {
+    Ok(resellers::Entity::find()
         .filter(resellers::Column::Name.eq(name))
         .one(db)
-        .await
+        .await?
+        .map(reseller_of))
 }
 
 pub async fn find_reseller<C: ConnectionTrait>(
     db: &C,
     id: ResellerId,
-) -> Result<Option<resellers::Model>, DbErr> {
-    resellers::Entity::find_by_id(id.0).one(db).await
+) -> Result<Option<Reseller>, DbErr> {
+    Ok(resellers::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(reseller_of))
 }
 
 pub async fn insert_reseller<C: ConnectionTrait>(db: &C, name: &str) -> Result<ResellerId, DbErr> {

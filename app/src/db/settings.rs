@@ -3,11 +3,18 @@
 use entities::settings;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
-use crate::model::ids::ResellerId;
+use crate::model::{ids::ResellerId, settings::CheckSettings};
 
-pub async fn find_settings<C: ConnectionTrait>(
+/// How Check Changes looks for orders: the stored settings, or the defaults.
+pub async fn find_check_settings<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
-) -> Result<Option<settings::Model>, DbErr> {
-    settings::Entity::find_by_id(reseller.0).one(db).await
+) -> Result<CheckSettings, DbErr> {
+    Ok(settings::Entity::find_by_id(reseller.0)
+        .one(db)
+        .await?
+        .map_or_else(CheckSettings::default, |row| CheckSettings {
+            overlap_minutes: i64::from(row.overlap_minutes),
+            completed_orders_only: row.completed_orders_only,
+        }))
 }

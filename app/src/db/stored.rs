@@ -4,6 +4,7 @@
 use sea_orm::DbErr;
 
 use crate::model::{
+    account::Role,
     check_run::{CheckRunStatus, Trigger},
     journal::{LineKind, StepStatus},
     log::Level,
@@ -118,6 +119,12 @@ impl Stored for Trigger {
         &[(Trigger::Manual, "manual"), (Trigger::Schedule, "schedule")];
 }
 
+impl Stored for Role {
+    const WHAT: &'static str = "role";
+    const WORDS: &'static [(Self, &'static str)] =
+        &[(Role::Admin, "admin"), (Role::Operator, "operator")];
+}
+
 impl Stored for Level {
     const WHAT: &'static str = "log level";
     const WORDS: &'static [(Self, &'static str)] = &[
@@ -166,6 +173,7 @@ mod tests {
         ]);
         round_trips(&[Trigger::Manual, Trigger::Schedule]);
         round_trips(&[Level::Info, Level::Warning, Level::Error]);
+        round_trips(&[Role::Admin, Role::Operator]);
     }
 
     #[test]

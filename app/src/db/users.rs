@@ -5,16 +5,30 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use crate::model::ids::{ResellerId, UserId};
+use super::stored::Stored;
+use crate::model::{
+    account::{Role, StoredUser},
+    ids::{ResellerId, UserId},
+};
 
 pub async fn find_user_by_email<C: ConnectionTrait>(
     db: &C,
     email: &str,
-) -> Result<Option<users::Model>, DbErr> {
+) -> Result<Option<StoredUser>, DbErr> {
     users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(db)
-        .await
+        .await?
+        .map(|row| {
+            Ok(StoredUser {
+                id: UserId(row.id),
+                reseller: ResellerId(row.reseller_id),
+                email: row.email,
+                password_hash: row.password_hash,
+                role: Role::from_word(&row.role)?,
+            })
+        })
+        .transpose()
 }
 
 pub async fn insert_user<C: ConnectionTrait>(
@@ -22,13 +36,13 @@ pub async fn insert_user<C: ConnectionTrait>(
     reseller: ResellerId,
     email: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
 ) -> Result<UserId, DbErr> {
     let model = users::ActiveModel {
         reseller_id: Set(reseller.0),
         email: Set(email.to_owned()),
         password_hash: Set(password_hash.to_owned()),
-        role: Set(role.to_owned()),
+        role: Set(role.word().to_owned()),
         created_at: Set(Utc::now().fixed_offset()),
         ..Default::default()
     }

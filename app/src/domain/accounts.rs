@@ -11,34 +11,8 @@ use secrecy::{ExposeSecret, SecretString};
 use validator::ValidateEmail;
 
 use crate::db;
+pub use crate::model::account::Role;
 use crate::model::ids::{ResellerId, UserId};
-
-/// What a user may do: admins also manage settings and connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Operator,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Operator => "operator",
-        }
-    }
-
-    /// Parses the stored or typed name.
-    pub fn parse(text: &str) -> Option<Role> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "admin" => Some(Role::Admin),
-            "operator" => Some(Role::Operator),
-            _ => None,
-        }
-    }
-}
 
 /// A syntactically valid, lower-cased e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,18 +115,17 @@ pub async fn sign_in(
     let Some(user) = user.filter(|_| matches) else {
         return Err(AccountError::InvalidCredentials);
     };
-    let role = Role::parse(&user.role).context("stored role is unknown")?;
-    let reseller = db::resellers::find_reseller(db, ResellerId(user.reseller_id))
+    let reseller = db::resellers::find_reseller(db, user.reseller)
         .await
         .context("looking up the user's reseller")?
         .context("the user's reseller is missing")?;
-    db::users::record_user_login(db, UserId(user.id))
+    db::users::record_user_login(db, user.id)
         .await
         .context("recording the login")?;
     Ok(SignedIn {
-        user_id: UserId(user.id),
-        reseller_id: ResellerId(user.reseller_id),
-        role,
+        user_id: user.id,
+        reseller_id: user.reseller,
+        role: user.role,
         email: user.email,
         reseller_name: reseller.name,
     })
@@ -182,12 +155,12 @@ pub async fn add_user(
         .await
         .context("looking up a reseller")?
     {
-        Some(existing) => ResellerId(existing.id),
+        Some(existing) => existing.id,
         None => db::resellers::insert_reseller(&txn, reseller_name)
             .await
             .context("creating a reseller")?,
     };
-    let user = db::users::insert_user(&txn, reseller, email.as_str(), &hash, role.as_str())
+    let user = db::users::insert_user(&txn, reseller, email.as_str(), &hash, role)
         .await
         .context("creating a user")?;
     txn.commit().await.context("saving the user")?;

@@ -2,6 +2,7 @@
 //! return. A leaf: it depends on nothing else in the crate, so `db` maps to it and `domain` works
 //! with it without either depending on the other's internals.
 
+pub mod account;
 pub mod billing;
 pub mod catalog;
 pub mod check_run;
@@ -10,4 +11,5 @@ pub mod ids;
 pub mod journal;
 pub mod log;
 pub mod money;
+pub mod settings;
 pub mod task;

@@ -10,4 +10,4 @@ pub use runs::{
     ABANDONED_AFTER_MINUTES, CheckFailure, RunResult, abandonment, give_up_abandoned_runs,
     latest_run, request_run, run_requested, run_requested_with,
 };
-pub use window::{DEFAULT_OVERLAP_MINUTES, window};
+pub use window::window;

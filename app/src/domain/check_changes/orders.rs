@@ -12,7 +12,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use super::window::{DEFAULT_OVERLAP_MINUTES, window};
+use super::window::window;
 use crate::db;
 use crate::domain::{action_log, classify::classify};
 use crate::marketplace::{
@@ -74,13 +74,10 @@ pub async fn check(
     now: DateTime<Utc>,
     progress: &impl Fn(Progress),
 ) -> anyhow::Result<CheckOutcome> {
-    let settings = db::settings::find_settings(db, reseller)
+    let settings = db::settings::find_check_settings(db, reseller)
         .await
         .context("reading the settings")?;
-    let overlap = settings
-        .as_ref()
-        .map_or(DEFAULT_OVERLAP_MINUTES, |s| i64::from(s.overlap_minutes));
-    let completed_only = settings.as_ref().is_none_or(|s| s.completed_orders_only);
+    let (overlap, completed_only) = (settings.overlap_minutes, settings.completed_orders_only);
     let newest = db::tasks::find_newest_task_order_time(db, reseller)
         .await
         .context("reading the newest task")?;

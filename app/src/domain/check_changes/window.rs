@@ -2,9 +2,6 @@
 
 use chrono::{DateTime, Months, Utc};
 
-/// Minutes the window reaches back before the newest task, unless the settings say otherwise.
-pub const DEFAULT_OVERLAP_MINUTES: i64 = 10;
-
 /// The window of order creation times a run looks at: a month back on the first run, later from
 /// the newest task's order time minus the overlap (orders that committed late are not missed).
 pub fn window(
