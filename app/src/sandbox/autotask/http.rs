@@ -1,9 +1,9 @@
-//! The HTTP face of the emulator: routing (case-insensitive), authentication headers, limits,
-//! faults, queries with paging, and writes.
+//! The HTTP face of the emulator: routing (case-insensitive), authentication headers, limits
+//! and faults; reads and writes are in `reads.rs` and `writes.rs`.
 // An early answer here *is* an HTTP response; boxing each one would only add noise.
 #![allow(clippy::result_large_err)]
 
-use std::{collections::HashMap, net::TcpListener, sync::Arc, time::Duration};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
@@ -13,16 +13,14 @@ use actix_web::{
 };
 use serde_json::{Value, json};
 
-use super::charges;
+use super::answers::{
+    PREFIX, errors, header, method_not_allowed, not_found, ok, parse_id, query_params, rest_root,
+};
 use super::limits::{Budget, Faults, Injected};
-use super::query::{self, Cursor, Query};
-use super::rules;
-use super::schema::{self, Entity};
+use super::reads::{entity_information, fields, get_one, query_first, query_next};
+use super::schema;
 use super::service::AutotaskSandbox;
-use super::store::{Record, Refusal, Store, int_of};
-use super::units;
-
-const PREFIX: &str = "/sandbox/autotask";
+use super::writes::{Child, contract_child, root_write};
 
 /// Mounts the emulator under `/sandbox/autotask`.
 pub fn configure(cfg: &mut web::ServiceConfig, sandbox: web::Data<AutotaskSandbox>) {
@@ -43,20 +41,6 @@ pub fn serve(listener: TcpListener, sandbox: Arc<AutotaskSandbox>) -> std::io::R
             .workers(2)
             .run(),
     )
-}
-
-fn json_response(status: StatusCode, body: Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
-}
-
-fn ok(body: Value) -> HttpResponse {
-    json_response(StatusCode::OK, body)
-}
-
-fn errors(status: StatusCode, messages: Vec<String>) -> HttpResponse {
-    json_response(status, json!({ "errors": messages }))
 }
 
 /// A thread-threshold or hourly-threshold refusal: 429 as the reference reads it, or 500 with
@@ -80,37 +64,6 @@ fn too_many_requests(message: String, retry_after_secs: Option<u64>) -> HttpResp
             .insert(actix_web::http::header::RETRY_AFTER, value);
     }
     response
-}
-
-fn not_found() -> HttpResponse {
-    json_response(
-        StatusCode::NOT_FOUND,
-        json!({"Message": "No HTTP resource was found that matches the request URI."}),
-    )
-}
-
-fn method_not_allowed(method: &Method) -> HttpResponse {
-    json_response(
-        StatusCode::METHOD_NOT_ALLOWED,
-        json!({"Message": format!("The requested resource does not support http method '{method}'.")}),
-    )
-}
-
-fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
-fn rest_root(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}{PREFIX}/ATServicesRest", info.scheme(), info.host())
-}
-
-fn query_params(req: &HttpRequest) -> HashMap<String, String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect()
 }
 
 async fn dispatch(
@@ -332,19 +285,6 @@ async fn api(
     response
 }
 
-fn parse_id(text: &str) -> Option<i64> {
-    text.parse().ok()
-}
-
-fn body_json(body: &[u8]) -> Result<Value, HttpResponse> {
-    serde_json::from_slice(body).map_err(|_| {
-        errors(
-            StatusCode::BAD_REQUEST,
-            vec!["The request body is not valid JSON.".into()],
-        )
-    })
-}
-
 fn route(
     req: &HttpRequest,
     body: &[u8],
@@ -407,336 +347,4 @@ fn route(
         ),
         _ => not_found(),
     }
-}
-
-fn root_write(
-    method: &Method,
-    body: &[u8],
-    sandbox: &AutotaskSandbox,
-    entity: &'static Entity,
-    by: Option<i64>,
-) -> HttpResponse {
-    if entity.child_of_contracts.is_some() && entity.name != "ContractServiceAdjustments" {
-        // Children are written through /Contracts/{id}/<child> only.
-        return method_not_allowed(method);
-    }
-    let body = match body_json(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let contract = if entity.name == "ContractServiceAdjustments" {
-        body.as_object()
-            .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("contractID")))
-            .and_then(|(_, v)| v.as_i64())
-    } else {
-        None
-    };
-    write(method, sandbox, entity, &body, contract, by)
-}
-
-fn write(
-    method: &Method,
-    sandbox: &AutotaskSandbox,
-    entity: &'static Entity,
-    body: &Value,
-    contract: Option<i64>,
-    by: Option<i64>,
-) -> HttpResponse {
-    let result = match *method {
-        Method::POST => sandbox.write(|store| rules::create(store, entity, body, contract, by)),
-        Method::PATCH => sandbox.write(|store| rules::update(store, entity, body, contract, false)),
-        Method::PUT => sandbox.write(|store| rules::update(store, entity, body, contract, true)),
-        _ => return method_not_allowed(method),
-    };
-    saved(result)
-}
-
-/// The answer to a write that ran: its id, Autotask's refusal, or the sandbox's own failure.
-fn saved(result: anyhow::Result<Result<i64, Refusal>>) -> HttpResponse {
-    match result {
-        Ok(Ok(id)) => ok(json!({"itemId": id})),
-        Ok(Err(messages)) => errors(StatusCode::INTERNAL_SERVER_ERROR, messages),
-        Err(e) => {
-            tracing::error!(
-                error = format!("{e:#}"),
-                "the Autotask sandbox could not save"
-            );
-            errors(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec!["The sandbox could not save the change.".into()],
-            )
-        }
-    }
-}
-
-/// A request on `/Contracts/{contract}/<child>[/{id}]`.
-struct Child<'a> {
-    contract: i64,
-    entity: &'static Entity,
-    id: Option<&'a str>,
-}
-
-fn contract_child(
-    method: &Method,
-    body: &[u8],
-    sandbox: &AutotaskSandbox,
-    child: Child<'_>,
-    by: Option<i64>,
-) -> HttpResponse {
-    let Child {
-        contract,
-        entity,
-        id: child_id,
-    } = child;
-    if sandbox.read(|s| s.get("Contracts", contract).is_none()) {
-        return not_found();
-    }
-    if *method == Method::GET {
-        let records = records_of(sandbox, entity, |r| {
-            int_of(r, "contractID") == Some(contract)
-        });
-        return match child_id {
-            Some(id) => match parse_id(id)
-                .and_then(|id| records.into_iter().find(|r| int_of(r, "id") == Some(id)))
-            {
-                Some(record) => ok(json!({"item": query::project(entity, &record, None)})),
-                None => not_found(),
-            },
-            None => ok(
-                json!({"items": records.iter().map(|r| query::project(entity, r, None)).collect::<Vec<_>>(),
-                              "pageDetails": {"count": records.len(), "requestCount": 500, "prevPageUrl": null, "nextPageUrl": null}}),
-            ),
-        };
-    }
-    if *method == Method::DELETE && entity.can_delete {
-        return match child_id.map(parse_id) {
-            Some(Some(id)) => {
-                saved(sandbox.write(|store| rules::delete(store, entity, contract, id)))
-            }
-            // An id that is no number finds nothing either.
-            Some(None) => errors(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec![charges::NO_MATCHING_RECORD.into()],
-            ),
-            None => method_not_allowed(method),
-        };
-    }
-    if child_id.is_some() || entity.name == "ContractServiceUnits" {
-        return method_not_allowed(method);
-    }
-    match body_json(body) {
-        Ok(body) => write(method, sandbox, entity, &body, Some(contract), by),
-        Err(response) => response,
-    }
-}
-
-/// The records of an entity as a query sees them, in ascending id order.
-fn records_of(
-    sandbox: &AutotaskSandbox,
-    entity: &Entity,
-    keep: impl Fn(&Record) -> bool,
-) -> Vec<Record> {
-    sandbox.read(|store| {
-        let mut records: Vec<Record> = if entity.name == "ContractServiceUnits" {
-            units::all_rows(store)
-        } else {
-            store
-                .table(entity.name)
-                .map(|r| view(store, entity, r))
-                .collect()
-        };
-        records.retain(|r| keep(r));
-        records.sort_by_key(|r| int_of(r, "id").unwrap_or(0));
-        records
-    })
-}
-
-/// "If the contract service is configured to use the standard invoice description, we return the
-/// service's invoice description" (reference §8.4).
-fn view(store: &Store, entity: &Entity, record: &Record) -> Record {
-    let mut record = record.clone();
-    if entity.name == "ContractServices"
-        && record.get("invoiceDescription").is_none_or(Value::is_null)
-    {
-        let standard = int_of(&record, "serviceID")
-            .and_then(|id| store.get("Services", id))
-            .and_then(|s| s.get("invoiceDescription").cloned());
-        record.insert("invoiceDescription".into(), standard.unwrap_or(Value::Null));
-    }
-    record
-}
-
-fn get_one(sandbox: &AutotaskSandbox, entity: &'static Entity, id: i64) -> HttpResponse {
-    if !entity.can_query {
-        return method_not_allowed(&Method::GET);
-    }
-    match records_of(sandbox, entity, |r| int_of(r, "id") == Some(id)).pop() {
-        Some(record) => ok(json!({"item": query::project(entity, &record, None)})),
-        None => not_found(),
-    }
-}
-
-fn search_of(req: &HttpRequest, body: &[u8]) -> Result<Value, HttpResponse> {
-    if *req.method() == Method::GET {
-        let search = query_params(req).remove("search").unwrap_or_default();
-        return serde_json::from_str(&search).map_err(|_| {
-            errors(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec!["The search parameter is not valid JSON.".into()],
-            )
-        });
-    }
-    body_json(body)
-}
-
-fn query_first(
-    req: &HttpRequest,
-    body: &[u8],
-    sandbox: &AutotaskSandbox,
-    entity: &'static Entity,
-    count: bool,
-) -> HttpResponse {
-    if !entity.can_query {
-        return method_not_allowed(req.method());
-    }
-    if !matches!(*req.method(), Method::GET | Method::POST) {
-        return method_not_allowed(req.method());
-    }
-    let search = match search_of(req, body) {
-        Ok(search) => search,
-        Err(response) => return response,
-    };
-    let parsed = match query::parse(entity, &search) {
-        Ok(parsed) => parsed,
-        Err(message) => return errors(StatusCode::INTERNAL_SERVER_ERROR, vec![message]),
-    };
-    if count {
-        let n = records_of(sandbox, entity, |r| query::matches(&parsed.conditions, r)).len();
-        return ok(json!({"queryCount": n}));
-    }
-    let cursor = Cursor {
-        page_size: parsed.max_records,
-        last_id: i64::MIN,
-        verb: req.method().to_string(),
-        search: (*req.method() == Method::GET).then_some(search),
-    };
-    page(req, sandbox, entity, &parsed, cursor)
-}
-
-fn query_next(
-    req: &HttpRequest,
-    body: &[u8],
-    sandbox: &AutotaskSandbox,
-    entity: &'static Entity,
-) -> HttpResponse {
-    let cursor: Option<Cursor> = query_params(req)
-        .get("paging")
-        .and_then(|p| serde_json::from_str(p).ok());
-    let Some(cursor) = cursor else {
-        return errors(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            vec!["The paging parameter is missing or not valid.".into()],
-        );
-    };
-    if cursor.verb == "POST" && *req.method() == Method::GET {
-        return method_not_allowed(req.method());
-    }
-    let search = match (&cursor.search, req.method()) {
-        (Some(search), _) => search.clone(),
-        (None, _) => match body_json(body) {
-            Ok(search) => search,
-            Err(response) => return response,
-        },
-    };
-    match query::parse(entity, &search) {
-        Ok(parsed) => page(req, sandbox, entity, &parsed, cursor),
-        Err(message) => errors(StatusCode::INTERNAL_SERVER_ERROR, vec![message]),
-    }
-}
-
-fn page(
-    req: &HttpRequest,
-    sandbox: &AutotaskSandbox,
-    entity: &'static Entity,
-    parsed: &Query,
-    cursor: Cursor,
-) -> HttpResponse {
-    let matching = records_of(sandbox, entity, |r| {
-        int_of(r, "id").is_some_and(|id| id > cursor.last_id)
-            && query::matches(&parsed.conditions, r)
-    });
-    let size = cursor.page_size.clamp(1, query::MAX_PAGE);
-    let items: Vec<Value> = matching
-        .iter()
-        .take(size)
-        .map(|r| query::project(entity, r, parsed.include_fields.as_deref()))
-        .collect();
-    let next = (matching.len() > size).then(|| {
-        let last_id = matching
-            .get(size - 1)
-            .and_then(|r| int_of(r, "id"))
-            .unwrap_or(i64::MAX);
-        let next_cursor = Cursor {
-            last_id,
-            ..cursor.clone()
-        };
-        let paging = serde_urlencoded::to_string([(
-            "paging",
-            serde_json::to_string(&next_cursor).unwrap_or_default(),
-        )])
-        .unwrap_or_default();
-        format!(
-            "{}/V1.0/{}/query/next?{paging}",
-            rest_root(req),
-            entity.name
-        )
-    });
-    ok(json!({
-        "items": items,
-        "pageDetails": {"count": items.len(), "requestCount": size, "prevPageUrl": null, "nextPageUrl": next},
-    }))
-}
-
-fn entity_information(entity: &Entity) -> HttpResponse {
-    ok(json!({"info": {
-        "name": entity.info_name,
-        "canCreate": entity.can_create,
-        "canDelete": entity.can_delete,
-        "canQuery": entity.can_query,
-        "canUpdate": entity.can_update,
-        "userAccessForCreate": {}, "userAccessForDelete": {}, "userAccessForQuery": {}, "userAccessForUpdate": {},
-        "hasUserDefinedFields": entity.has_udfs,
-        "supportsWebhookCallouts": false,
-    }}))
-}
-
-fn fields(entity: &Entity) -> HttpResponse {
-    let fields: Vec<Value> = entity
-        .fields
-        .iter()
-        .map(|f| {
-            let picklist: Option<Vec<Value>> = (!f.picklist.is_empty()).then(|| {
-                f.picklist
-                    .iter()
-                    .enumerate()
-                    .map(|(n, (value, label))| json!({"value": value.to_string(), "label": label, "isDefaultValue": false, "sortOrder": n, "parentValue": "", "isActive": true, "isSystem": true}))
-                    .collect()
-            });
-            json!({
-                "name": f.name,
-                "dataType": f.kind.data_type(),
-                "length": f.length,
-                "isRequired": f.required,
-                "isReadOnly": f.access == schema::Access::ReadOnly,
-                "isQueryable": entity.can_query,
-                "isReference": f.reference.is_some(),
-                "referenceEntityType": f.reference.and_then(schema::entity).map_or("", |e| e.info_name),
-                "isPickList": picklist.is_some(),
-                "picklistValues": picklist,
-                "picklistParentValueField": "",
-                "isSupportedWebhookField": false,
-            })
-        })
-        .collect();
-    ok(json!({ "fields": fields }))
 }
