@@ -11,5 +11,6 @@ pub mod ids;
 pub mod journal;
 pub mod log;
 pub mod money;
+pub mod plan;
 pub mod settings;
 pub mod task;
