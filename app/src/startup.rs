@@ -111,6 +111,11 @@ impl Application {
         } else {
             None
         };
+        // Tasks this node was applying when it stopped are queued again, and every reseller
+        // with queued work gets a job (the queue may have lost it with the process).
+        for (reseller, task) in crate::domain::sync::recover_abandoned(&state.db, &state.node, chrono::Utc::now()).await? {
+            jobs::apply_task::queue(&state, reseller, task).await?;
+        }
         let server = http_server(listener, state.clone(), sandboxes.clone(), settings)?;
         let monitor = jobs::monitor(state.clone())
             .shutdown_timeout(Duration::from_secs(settings.shutdown_timeout_secs));

@@ -34,6 +34,8 @@ pub struct Model {
     pub quantity_new: Option<i64>,
     pub quantity_delta: Option<i64>,
     pub direction: Option<String>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,7 @@ pub struct Model {
     pub selected: bool,
     #[sea_orm(column_type = "Text", nullable)]
     pub detail: Option<String>,
+    pub charge_quantity_e4: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261123_000004_create_operations;
 mod m20261123_000005_add_autotask_api_url;
 mod m20261123_000006_create_pending_orders;
 mod m20261201_000007_add_task_facts;
+mod m20261201_000008_add_apply_columns;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_add_autotask_api_url::Migration),
             Box::new(m20261123_000006_create_pending_orders::Migration),
             Box::new(m20261201_000007_add_task_facts::Migration),
+            Box::new(m20261201_000008_add_apply_columns::Migration),
         ]
     }
 }

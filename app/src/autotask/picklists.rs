@@ -13,6 +13,8 @@ pub struct Picklists {
     pub period_types: Vec<(PeriodType, i64)>,
     /// `Contracts.contractType` of a Recurring Service contract.
     pub recurring_service_contract: i64,
+    /// `Contracts.status` of an active contract.
+    pub active_contract: i64,
     /// `ContractCharges.chargeType` of an ordinary (operational) one-time charge.
     pub operational_charge: i64,
     /// `BillingCodes.useType` of a Recurring Contract Service code (what a service bills with).
@@ -62,6 +64,7 @@ impl Picklists {
                 "contractType",
                 &["recurring service"],
             )?,
+            active_contract: labelled(contracts, "Contracts", "status", &["active"])?,
             operational_charge: labelled(
                 charges,
                 "ContractCharges",
@@ -162,6 +165,7 @@ mod tests {
                 "contractType",
                 &[("7", "Recurring Service"), ("1", "Time and Materials")],
             ),
+            field("status", &[("0", "Inactive"), ("3", "Active")]),
         ];
         let charges = [field(
             "chargeType",
@@ -180,6 +184,7 @@ mod tests {
         assert_eq!(picklists.period_type_of(13), Some(PeriodType::SemiAnnual));
         assert_eq!(picklists.period_type_of(11), Some(PeriodType::Yearly));
         assert_eq!(picklists.recurring_service_contract, 7);
+        assert_eq!(picklists.active_contract, 3);
         assert_eq!(picklists.operational_charge, 6);
         assert_eq!(picklists.recurring_service_code, 44);
         assert_eq!(picklists.material_code, 22);

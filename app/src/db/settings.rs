@@ -3,7 +3,12 @@
 use entities::settings;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
-use crate::model::{ids::ResellerId, settings::CheckSettings};
+use super::stored::Stored;
+use crate::model::{
+    ids::ResellerId,
+    plan::{PriceSource, Proration, RuleSettings},
+    settings::CheckSettings,
+};
 
 /// How Check Changes looks for orders: the stored settings, or the defaults.
 pub async fn find_check_settings<C: ConnectionTrait>(
@@ -17,4 +22,19 @@ pub async fn find_check_settings<C: ConnectionTrait>(
             overlap_minutes: i64::from(row.overlap_minutes),
             completed_orders_only: row.completed_orders_only,
         }))
+}
+
+/// The rule settings the planner uses: the stored ones, or the defaults.
+pub async fn find_rule_settings<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<RuleSettings, DbErr> {
+    match settings::Entity::find_by_id(reseller.0).one(db).await? {
+        None => Ok(RuleSettings::default()),
+        Some(row) => Ok(RuleSettings {
+            price_source: PriceSource::from_word(&row.price_source)?,
+            proration: Proration::from_word(&row.proration)?,
+            refunds_on_downgrade: row.refunds_on_downgrade,
+        }),
+    }
 }

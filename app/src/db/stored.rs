@@ -8,6 +8,7 @@ use crate::model::{
     check_run::{CheckRunStatus, Trigger},
     journal::{LineKind, StepStatus},
     log::Level,
+    plan::{PriceSource, Proration},
     task::{Direction, TaskStatus, TaskType},
 };
 
@@ -125,6 +126,22 @@ impl Stored for Role {
         &[(Role::Admin, "admin"), (Role::Operator, "operator")];
 }
 
+impl Stored for PriceSource {
+    const WHAT: &'static str = "price source";
+    const WORDS: &'static [(Self, &'static str)] = &[
+        (PriceSource::Autotask, "autotask"),
+        (PriceSource::Marketplace, "marketplace"),
+    ];
+}
+
+impl Stored for Proration {
+    const WHAT: &'static str = "proration";
+    const WORDS: &'static [(Self, &'static str)] = &[
+        (Proration::Autotask, "autotask"),
+        (Proration::Marketplace, "marketplace"),
+    ];
+}
+
 impl Stored for Level {
     const WHAT: &'static str = "log level";
     const WORDS: &'static [(Self, &'static str)] = &[
@@ -174,6 +191,8 @@ mod tests {
         round_trips(&[Trigger::Manual, Trigger::Schedule]);
         round_trips(&[Level::Info, Level::Warning, Level::Error]);
         round_trips(&[Role::Admin, Role::Operator]);
+        round_trips(&[PriceSource::Autotask, PriceSource::Marketplace]);
+        round_trips(&[Proration::Autotask, Proration::Marketplace]);
     }
 
     #[test]

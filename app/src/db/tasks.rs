@@ -226,3 +226,166 @@ pub async fn count_tasks_by_status<C: ConnectionTrait>(
     counts.sort_by_key(|(status, _)| TaskStatus::ALL.iter().position(|s| s == status));
     Ok(counts)
 }
+
+/// What else a status change writes.
+#[derive(Debug, Clone, Default)]
+pub struct StatusChange<'a> {
+    /// Set (or clear) why a task failed or conflicts.
+    pub failure: Option<Option<&'a TaskFailure>>,
+    /// Set (or clear) which node is applying it.
+    pub claimed_by: Option<Option<&'a str>>,
+}
+
+/// Moves a task from `from` to `to` with the other changes, only if it is still in `from`;
+/// returns whether it moved.
+pub async fn change_task_status<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    task: TaskId,
+    from: TaskStatus,
+    to: TaskStatus,
+    change: StatusChange<'_>,
+) -> Result<bool, DbErr> {
+    let now = Utc::now().fixed_offset();
+    let mut update = sync_tasks::Entity::update_many()
+        .col_expr(sync_tasks::Column::Status, Expr::value(to.word()))
+        .col_expr(sync_tasks::Column::UpdatedAt, Expr::value(now));
+    if let Some(failure) = change.failure {
+        update = update
+            .col_expr(
+                sync_tasks::Column::ErrorCode,
+                Expr::value(failure.map(|f| f.code.clone())),
+            )
+            .col_expr(
+                sync_tasks::Column::ErrorMessage,
+                Expr::value(failure.map(|f| f.message.clone())),
+            );
+    }
+    if let Some(node) = change.claimed_by {
+        update = update
+            .col_expr(
+                sync_tasks::Column::ClaimedBy,
+                Expr::value(node.map(str::to_owned)),
+            )
+            .col_expr(
+                sync_tasks::Column::ClaimedAt,
+                Expr::value(node.map(|_| now)),
+            );
+    }
+    let result = update
+        .filter(sync_tasks::Column::Id.eq(task.0))
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .filter(sync_tasks::Column::Status.eq(from.word()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The reseller's tasks in one status, oldest order first.
+pub async fn find_tasks_in_status<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    status: TaskStatus,
+    limit: u64,
+) -> Result<Vec<Task>, DbErr> {
+    tasks_of(
+        sync_tasks::Entity::find()
+            .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+            .filter(sync_tasks::Column::Status.eq(status.word()))
+            .order_by_asc(sync_tasks::Column::OrderCreatedAt)
+            .order_by_asc(sync_tasks::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?,
+    )
+}
+
+/// The unfinished (neither done nor ignored) tasks of these subscriptions, oldest first: a task
+/// waits for the earlier ones of its subscription (design §2.1).
+pub async fn find_unfinished_tasks_of_subscriptions<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    subscriptions: &[SubscriptionRowId],
+) -> Result<Vec<Task>, DbErr> {
+    let mut out = Vec::new();
+    let ids: Vec<i64> = subscriptions.iter().map(|s| s.0).collect();
+    for chunk in ids.chunks(500) {
+        out.extend(tasks_of(
+            sync_tasks::Entity::find()
+                .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+                .filter(sync_tasks::Column::SubscriptionId.is_in(chunk.iter().copied()))
+                .filter(
+                    sync_tasks::Column::Status
+                        .is_not_in([TaskStatus::Done.word(), TaskStatus::Ignored.word()]),
+                )
+                .all(db)
+                .await?,
+        )?);
+    }
+    out.sort_by_key(|t| (t.order.created_at, t.id));
+    Ok(out)
+}
+
+/// Tasks left `applying`: by `node` (a node that has just started is applying nothing), or
+/// claimed before `stale_before` by anyone.
+pub async fn find_abandoned_applying_tasks<C: ConnectionTrait>(
+    db: &C,
+    node: &str,
+    stale_before: DateTime<Utc>,
+) -> Result<Vec<Task>, DbErr> {
+    use sea_orm::Condition;
+    tasks_of(
+        sync_tasks::Entity::find()
+            .filter(sync_tasks::Column::Status.eq(TaskStatus::Applying.word()))
+            .filter(
+                Condition::any()
+                    .add(sync_tasks::Column::ClaimedBy.eq(node))
+                    .add(sync_tasks::Column::ClaimedAt.lt(stale_before.fixed_offset()))
+                    .add(sync_tasks::Column::ClaimedAt.is_null()),
+            )
+            .all(db)
+            .await?,
+    )
+}
+
+/// Resellers that have queued tasks.
+pub async fn find_resellers_with_queued_tasks<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<ResellerId>, DbErr> {
+    let ids: Vec<i64> = sync_tasks::Entity::find()
+        .select_only()
+        .column(sync_tasks::Column::ResellerId)
+        .filter(sync_tasks::Column::Status.eq(TaskStatus::Queued.word()))
+        .group_by(sync_tasks::Column::ResellerId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().map(ResellerId).collect())
+}
+
+/// Sets (or clears) why a task failed, without moving it.
+pub async fn set_task_failure<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    task: TaskId,
+    failure: Option<&TaskFailure>,
+) -> Result<(), DbErr> {
+    sync_tasks::Entity::update_many()
+        .col_expr(
+            sync_tasks::Column::ErrorCode,
+            Expr::value(failure.map(|f| f.code.clone())),
+        )
+        .col_expr(
+            sync_tasks::Column::ErrorMessage,
+            Expr::value(failure.map(|f| f.message.clone())),
+        )
+        .col_expr(
+            sync_tasks::Column::UpdatedAt,
+            Expr::value(Utc::now().fixed_offset()),
+        )
+        .filter(sync_tasks::Column::Id.eq(task.0))
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}

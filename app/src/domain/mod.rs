@@ -2,8 +2,15 @@
 
 pub mod accounts;
 pub mod action_log;
+pub mod assumptions;
+pub mod autotask_view;
 pub mod billing_period;
 pub mod check_changes;
 pub mod classify;
 pub mod connections;
+pub mod contracts;
+pub mod invoice;
+pub mod mapping;
+pub mod plan;
+pub mod sync;
 pub mod tasks;

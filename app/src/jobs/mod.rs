@@ -10,6 +10,7 @@ use crate::queue::{
 };
 use crate::state::AppState;
 
+pub mod apply_task;
 pub mod check_changes;
 pub mod ping;
 

@@ -45,8 +45,22 @@ pub struct Subscription {
     pub customer: CustomerRowId,
     pub product: Option<ProductRowId>,
     pub status: String,
+    /// `month:1`, `year:1`, … (`unknown` when the marketplace did not say).
+    pub billing_period: String,
+    pub currency: Option<String>,
+    pub unit_price: Option<Money>,
+    pub unit_cost: Option<Money>,
     /// The quantity last written to Autotask.
     pub synced_quantity: Option<i64>,
     pub autotask_contract_id: Option<i64>,
     pub autotask_contract_service_id: Option<i64>,
+}
+
+/// A marketplace product and the Autotask service it is mapped to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: ProductRowId,
+    pub key: ProductKey,
+    pub name: String,
+    pub autotask_service_id: Option<i64>,
 }

@@ -67,6 +67,9 @@ pub enum TaskEvent {
     Queue,
     /// A worker took it.
     Start,
+    /// The worker that took it stopped before it finished: queue it again (the journal makes
+    /// that safe).
+    Requeue,
     /// Every step was written or found already written.
     Finish,
     /// A step failed in a way a retry may fix.
@@ -87,11 +90,12 @@ pub enum TaskEvent {
 
 impl TaskEvent {
     /// Every event, for exhaustive tests.
-    pub const ALL: [TaskEvent; 12] = [
+    pub const ALL: [TaskEvent; 13] = [
         TaskEvent::Prepare,
         TaskEvent::Unprepare,
         TaskEvent::Queue,
         TaskEvent::Start,
+        TaskEvent::Requeue,
         TaskEvent::Finish,
         TaskEvent::Fail,
         TaskEvent::Conflict,
@@ -155,10 +159,11 @@ impl TaskStatus {
             (S::Ready, E::Unprepare) => Ok(S::New),
             (S::Ready, E::Queue) => Ok(S::Queued),
             (S::Queued, E::Start) => Ok(S::Applying),
+            (S::Applying, E::Requeue) => Ok(S::Queued),
             (S::Applying, E::Finish) => Ok(S::Done),
             (S::Applying, E::Fail) => Ok(S::Failed),
             (S::Applying, E::Conflict) => Ok(S::Conflict),
-            (S::Failed, E::Retry) => Ok(S::Queued),
+            (S::Failed | S::Conflict, E::Retry) => Ok(S::Queued),
             (S::Failed | S::Conflict, E::Replan) => Ok(S::Ready),
             (S::Conflict, E::Accept) => Ok(S::Done),
             (S::New | S::Ready | S::Queued | S::Failed | S::Conflict, E::Ignore) => Ok(S::Ignored),
@@ -179,10 +184,11 @@ impl TaskStatus {
             (_, E::Unprepare) => refuse("only a ready task can go back to the wizard"),
             (_, E::Queue) => refuse("only a ready task can be queued"),
             (_, E::Start) => refuse("only a queued task can be started"),
+            (_, E::Requeue) => refuse("only a task being written to Autotask can be queued again"),
             (_, E::Finish | E::Fail | E::Conflict) => {
                 refuse("only a task being written to Autotask can end that way")
             }
-            (_, E::Retry) => refuse("only a failed task can be retried"),
+            (_, E::Retry) => refuse("only a failed or conflicted task can be tried again"),
             (_, E::Replan) => refuse("only a failed or conflicted task can be planned again"),
             (_, E::Accept) => refuse("only a conflicted task can be accepted as Autotask shows it"),
         }
@@ -286,7 +292,7 @@ mod tests {
     use TaskStatus as S;
 
     /// Every allowed move, worked out from design §2.2; every other pair must be refused.
-    const ALLOWED: [(TaskStatus, TaskEvent, TaskStatus); 17] = [
+    const ALLOWED: [(TaskStatus, TaskEvent, TaskStatus); 19] = [
         (S::New, E::Prepare, S::Ready),
         (S::New, E::Ignore, S::Ignored),
         (S::Ready, E::Unprepare, S::New),
@@ -294,12 +300,14 @@ mod tests {
         (S::Ready, E::Ignore, S::Ignored),
         (S::Queued, E::Start, S::Applying),
         (S::Queued, E::Ignore, S::Ignored),
+        (S::Applying, E::Requeue, S::Queued),
         (S::Applying, E::Finish, S::Done),
         (S::Applying, E::Fail, S::Failed),
         (S::Applying, E::Conflict, S::Conflict),
         (S::Failed, E::Retry, S::Queued),
         (S::Failed, E::Replan, S::Ready),
         (S::Failed, E::Ignore, S::Ignored),
+        (S::Conflict, E::Retry, S::Queued),
         (S::Conflict, E::Replan, S::Ready),
         (S::Conflict, E::Accept, S::Done),
         (S::Conflict, E::Ignore, S::Ignored),
@@ -328,10 +336,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(allowed, 17);
+        assert_eq!(allowed, 19);
         assert_eq!(
             TaskStatus::ALL.len() * TaskEvent::ALL.len() - allowed,
-            79,
+            85,
             "refused pairs"
         );
     }

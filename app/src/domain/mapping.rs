@@ -1,0 +1,226 @@
+//! Mappings (design §3) and what a task still needs before it can be planned: the customer's
+//! Autotask company, the product's service, and the contract (bound already, or the only one
+//! that fits).
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use super::contracts::{ContractChoice, contracts_of_company, only_fit};
+use crate::autotask::{AutotaskApi, AutotaskError};
+use crate::db;
+use crate::model::{
+    ids::{CustomerRowId, ProductRowId, ResellerId, TaskId},
+    task::{Task, TaskEvent, TaskStatus},
+};
+
+/// Why a mapping was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    #[error("not found")]
+    NotFound,
+    #[error("this Autotask company is already mapped to another marketplace customer")]
+    CompanyTaken,
+    #[error("Autotask has no {0} with id {1}")]
+    NotInAutotask(&'static str, i64),
+    #[error("Autotask could not be asked: {0}")]
+    Autotask(#[from] AutotaskError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Maps a marketplace customer to an Autotask company (one to one).
+pub async fn map_customer(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    reseller: ResellerId,
+    customer: CustomerRowId,
+    company: i64,
+) -> Result<(), MappingError> {
+    if api.get("Companies", company).await?.is_none() {
+        return Err(MappingError::NotInAutotask("company", company));
+    }
+    match db::mappings::find_customer_mapped_to(db, reseller, company)
+        .await
+        .context("reading the mappings")?
+    {
+        Some(other) if other != customer => return Err(MappingError::CompanyTaken),
+        _ => {}
+    }
+    if !db::mappings::set_customer_company(db, reseller, customer, Some(company))
+        .await
+        .context("mapping the customer")?
+    {
+        return Err(MappingError::NotFound);
+    }
+    Ok(())
+}
+
+/// Maps a marketplace product (its key) to an Autotask service.
+pub async fn map_product(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    reseller: ResellerId,
+    product: ProductRowId,
+    service: i64,
+) -> Result<(), MappingError> {
+    if api.get("Services", service).await?.is_none() {
+        return Err(MappingError::NotInAutotask("service", service));
+    }
+    if !db::mappings::set_product_service(db, reseller, product, Some(service))
+        .await
+        .context("mapping the product")?
+    {
+        return Err(MappingError::NotFound);
+    }
+    Ok(())
+}
+
+/// Maps a kind of fee (`cancellation`) to the Autotask service it is charged through.
+pub async fn map_fee(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    reseller: ResellerId,
+    fee_kind: &str,
+    service: i64,
+) -> Result<(), MappingError> {
+    if api.get("Services", service).await?.is_none() {
+        return Err(MappingError::NotInAutotask("service", service));
+    }
+    db::mappings::set_fee_service(db, reseller, fee_kind, service)
+        .await
+        .context("mapping the fee")?;
+    Ok(())
+}
+
+/// Something a task still needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// The order names no subscription that Check Changes could read.
+    Subscription,
+    /// The marketplace customer is not mapped to an Autotask company.
+    Company,
+    /// The product is not mapped to an Autotask service.
+    Service,
+    /// No contract fits; each of the company's contracts says why.
+    Contract(Vec<ContractChoice>),
+    /// Several contracts fit: a person chooses.
+    ContractChoice(Vec<ContractChoice>),
+}
+
+/// What a task has and still needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readiness {
+    pub company: Option<i64>,
+    pub service: Option<i64>,
+    pub contract: Option<i64>,
+    pub missing: Vec<Missing>,
+}
+
+/// Works out what the task still needs; binds the subscription to the only fitting contract.
+pub async fn readiness(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    task: &Task,
+) -> Result<Readiness, MappingError> {
+    let reseller = task.reseller;
+    let mut ready = Readiness {
+        company: None,
+        service: None,
+        contract: None,
+        missing: Vec::new(),
+    };
+    let subscription = match task.subscription {
+        Some(id) => db::mappings::find_subscription_by_row(db, reseller, id)
+            .await
+            .context("reading the subscription")?,
+        None => None,
+    };
+    let Some(subscription) = subscription else {
+        ready.missing.push(Missing::Subscription);
+        return Ok(ready);
+    };
+    let customer = db::mappings::find_customer(db, reseller, subscription.customer)
+        .await
+        .context("reading the customer")?;
+    ready.company = customer.and_then(|c| c.autotask_company_id);
+    let product = match task.product.or(subscription.product) {
+        Some(id) => db::mappings::find_product(db, reseller, id)
+            .await
+            .context("reading the product")?,
+        None => None,
+    };
+    ready.service = product.and_then(|p| p.autotask_service_id);
+    if ready.company.is_none() {
+        ready.missing.push(Missing::Company);
+    }
+    if ready.service.is_none() {
+        ready.missing.push(Missing::Service);
+    }
+    if let Some(contract) = subscription.autotask_contract_id {
+        // One subscription, one contract: once bound it stays.
+        ready.contract = Some(contract);
+    } else if let Some(company) = ready.company {
+        let date = task.effective_date.unwrap_or(task.order.created_at.date_naive());
+        let choices = contracts_of_company(api, company, date, &subscription.billing_period).await?;
+        match only_fit(&choices) {
+            Some(terms) => {
+                let bound = db::mappings::bind_subscription_to_contract(
+                    db,
+                    reseller,
+                    subscription.id,
+                    terms.id,
+                )
+                .await
+                .context("binding the subscription")?;
+                if bound {
+                    ready.contract = Some(terms.id);
+                }
+            }
+            None if choices.iter().any(|c| c.verdict.is_ok()) => {
+                ready.missing.push(Missing::ContractChoice(choices));
+            }
+            None => ready.missing.push(Missing::Contract(choices)),
+        }
+    }
+    if ready.contract.is_none()
+        && !ready
+            .missing
+            .iter()
+            .any(|m| matches!(m, Missing::Contract(_) | Missing::ContractChoice(_)))
+        && ready.company.is_some()
+    {
+        ready.missing.push(Missing::Contract(Vec::new()));
+    }
+    Ok(ready)
+}
+
+/// Moves a new task to `ready` when nothing is missing; returns what it still needs.
+pub async fn prepare_task(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    reseller: ResellerId,
+    task: TaskId,
+) -> Result<Readiness, MappingError> {
+    let task = db::tasks::find_task_for_reseller(db, reseller, task)
+        .await
+        .context("reading the task")?
+        .ok_or(MappingError::NotFound)?;
+    let ready = readiness(db, api, &task).await?;
+    if ready.missing.is_empty() && task.status == TaskStatus::New {
+        let to = task
+            .status
+            .apply(TaskEvent::Prepare)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        db::tasks::change_task_status(
+            db,
+            reseller,
+            task.id,
+            task.status,
+            to,
+            Default::default(),
+        )
+        .await
+        .context("marking the task ready")?;
+    }
+    Ok(ready)
+}

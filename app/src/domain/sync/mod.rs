@@ -1,0 +1,13 @@
+//! Planning, syncing and applying tasks (design §4–§5): the plan of a batch of tasks from
+//! batched reads, the journal that makes every write happen exactly once, and the worker.
+
+mod checks;
+mod outcome;
+mod planning;
+mod queueing;
+mod worker;
+
+pub use outcome::{Outcome, outcome_of};
+pub use planning::{NotPlanned, TaskPlan, plan_tasks};
+pub use queueing::{SyncOutcome, journal_of, sync_tasks};
+pub use worker::{ApplyReport, BATCH, MAX_ATTEMPTS, apply_queued, recover_abandoned};
