@@ -113,7 +113,10 @@ impl Application {
         };
         // Tasks this node was applying when it stopped are queued again, and every reseller
         // with queued work gets a job (the queue may have lost it with the process).
-        for (reseller, task) in crate::domain::sync::recover_abandoned(&state.db, &state.node, chrono::Utc::now()).await? {
+        for (reseller, task) in
+            crate::domain::sync::recover_abandoned(&state.db, &state.node, chrono::Utc::now())
+                .await?
+        {
             jobs::apply_task::queue(&state, reseller, task).await?;
         }
         let server = http_server(listener, state.clone(), sandboxes.clone(), settings)?;

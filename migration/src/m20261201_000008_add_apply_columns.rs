@@ -29,7 +29,10 @@ enum JournalSteps {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if !manager.has_column("task_lines", "charge_quantity_e4").await? {
+        if !manager
+            .has_column("task_lines", "charge_quantity_e4")
+            .await?
+        {
             manager
                 .alter_table(
                     Table::alter()

@@ -100,12 +100,9 @@ pub async fn replace_steps<C: ConnectionTrait>(
         .collect();
     journal_steps::Entity::insert_many(rows)
         .on_conflict(
-            OnConflict::columns([
-                journal_steps::Column::TaskId,
-                journal_steps::Column::LineNo,
-            ])
-            .do_nothing()
-            .to_owned(),
+            OnConflict::columns([journal_steps::Column::TaskId, journal_steps::Column::LineNo])
+                .do_nothing()
+                .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
@@ -115,7 +112,10 @@ pub async fn replace_steps<C: ConnectionTrait>(
 /// Records a step's outcome (and, once known, its contract service).
 pub async fn record_step<C: ConnectionTrait>(db: &C, step: &JournalStep) -> Result<(), DbErr> {
     journal_steps::Entity::update_many()
-        .col_expr(journal_steps::Column::Status, Expr::value(step.status.word()))
+        .col_expr(
+            journal_steps::Column::Status,
+            Expr::value(step.status.word()),
+        )
         .col_expr(
             journal_steps::Column::AutotaskContractServiceId,
             Expr::value(step.contract_service_id),

@@ -2,9 +2,7 @@
 
 use entities::task_lines;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::stored::Stored;
 use crate::model::{
@@ -90,7 +88,9 @@ pub async fn replace_task_lines<C: ConnectionTrait>(
             ..Default::default()
         });
     }
-    task_lines::Entity::insert_many(rows).exec_without_returning(db).await?;
+    task_lines::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

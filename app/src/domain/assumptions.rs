@@ -81,7 +81,11 @@ fn share_of_period(span: &UnitsSpan, contract: &ContractTerms) -> Option<Decimal
 /// [I] Whether a span bills at `unit_price`: the span's price is what Autotask prints for its
 /// units at that price over its share of the period, rounded to four places (reference §8.6).
 /// A span without units says nothing about the price (`None`).
-pub fn span_bills_at(span: &UnitsSpan, contract: &ContractTerms, unit_price: Money) -> Option<bool> {
+pub fn span_bills_at(
+    span: &UnitsSpan,
+    contract: &ContractTerms,
+    unit_price: Money,
+) -> Option<bool> {
     if span.units == 0 {
         return None;
     }
@@ -181,15 +185,24 @@ mod tests {
         let name = charge_name(&"Azure usage ".repeat(20), "[psa-sync T12-L3]");
         assert_eq!(name.chars().count(), 100);
         assert!(name.ends_with(" [psa-sync T12-L3]"));
-        assert_eq!(charge_name("Fee", "[psa-sync T1-L1]"), "Fee [psa-sync T1-L1]");
+        assert_eq!(
+            charge_name("Fee", "[psa-sync T1-L1]"),
+            "Fee [psa-sync T1-L1]"
+        );
     }
 
     #[test]
     fn marketplace_billing_periods_map_to_contract_cycles() {
         assert_eq!(period_of_marketplace("month:1"), Some(PeriodType::Monthly));
-        assert_eq!(period_of_marketplace("month:3"), Some(PeriodType::Quarterly));
+        assert_eq!(
+            period_of_marketplace("month:3"),
+            Some(PeriodType::Quarterly)
+        );
         assert_eq!(period_of_marketplace("year:1"), Some(PeriodType::Yearly));
         assert_eq!(period_of_marketplace("unknown"), None);
-        assert_eq!(choose_material_code(&[(9, true), (3, false), (5, true)]), Some(5));
+        assert_eq!(
+            choose_material_code(&[(9, true), (3, false), (5, true)]),
+            Some(5)
+        );
     }
 }

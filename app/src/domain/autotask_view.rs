@@ -156,7 +156,10 @@ impl ContractsState {
                     CHARGE_FIELDS,
                 )
                 .await?;
-            state.charge_names = charges.into_iter().map(|c| (c.contract_id, c.name)).collect();
+            state.charge_names = charges
+                .into_iter()
+                .map(|c| (c.contract_id, c.name))
+                .collect();
         }
         Ok(state)
     }
@@ -214,9 +217,7 @@ impl ContractsState {
 
     /// The spans of a contract service.
     pub fn spans_of(&self, contract_service: i64) -> &[UnitsSpan] {
-        self.spans
-            .get(&contract_service)
-            .map_or(&[], Vec::as_slice)
+        self.spans.get(&contract_service).map_or(&[], Vec::as_slice)
     }
 
     /// Units Autotask shows on a date (0 where no span covers it).

@@ -169,7 +169,13 @@ mod tests {
             Err(Ineligible::Incomplete)
         );
         assert_eq!(
-            eligibility(&contract(7, 1, Some(1)), &p, d(2027, 1, 1), monthly, "month:1"),
+            eligibility(
+                &contract(7, 1, Some(1)),
+                &p,
+                d(2027, 1, 1),
+                monthly,
+                "month:1"
+            ),
             Err(Ineligible::NotInForce {
                 start: d(2026, 1, 1),
                 end: d(2026, 12, 31),

@@ -160,8 +160,11 @@ pub async fn readiness(
         // One subscription, one contract: once bound it stays.
         ready.contract = Some(contract);
     } else if let Some(company) = ready.company {
-        let date = task.effective_date.unwrap_or(task.order.created_at.date_naive());
-        let choices = contracts_of_company(api, company, date, &subscription.billing_period).await?;
+        let date = task
+            .effective_date
+            .unwrap_or(task.order.created_at.date_naive());
+        let choices =
+            contracts_of_company(api, company, date, &subscription.billing_period).await?;
         match only_fit(&choices) {
             Some(terms) => {
                 let bound = db::mappings::bind_subscription_to_contract(
@@ -211,16 +214,9 @@ pub async fn prepare_task(
             .status
             .apply(TaskEvent::Prepare)
             .map_err(|r| anyhow::anyhow!("{r}"))?;
-        db::tasks::change_task_status(
-            db,
-            reseller,
-            task.id,
-            task.status,
-            to,
-            Default::default(),
-        )
-        .await
-        .context("marking the task ready")?;
+        db::tasks::change_task_status(db, reseller, task.id, task.status, to, Default::default())
+            .await
+            .context("marking the task ready")?;
     }
     Ok(ready)
 }

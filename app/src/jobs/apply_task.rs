@@ -60,9 +60,14 @@ pub async fn handle(job: ApplyTaskJob, state: Data<Arc<AppState>>) -> Result<(),
         reseller_id = job.reseller_id,
         task_id = job.task_id
     );
-    run_instrumented(&state, ApplyTaskJob::NAME, job.reseller_id, run(&state, &job))
-        .instrument(span)
-        .await
+    run_instrumented(
+        &state,
+        ApplyTaskJob::NAME,
+        job.reseller_id,
+        run(&state, &job),
+    )
+    .instrument(span)
+    .await
 }
 
 /// The job itself.

@@ -33,7 +33,6 @@ pub enum StepStatus {
     Skipped,
 }
 
-
 /// A planned line as stored for a task: what the review shows and the worker writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskLine {

@@ -18,7 +18,11 @@ pub fn plan(input: &PlanInput) -> Result<Vec<PlannedLine>, PlanRefusal> {
             let target = input.reconcile_quantity.ok_or(PlanRefusal::NoQuantity)?;
             target - input.on_contract.as_ref().map_or(0, |o| o.units_on(d))
         }
-        _ => input.facts.quantities.delta.ok_or(PlanRefusal::NoQuantity)?,
+        _ => input
+            .facts
+            .quantities
+            .delta
+            .ok_or(PlanRefusal::NoQuantity)?,
     };
     let mut lines = Vec::new();
     let line = |n: i32, kind, date, current, change| PlannedLine {
@@ -43,7 +47,11 @@ pub fn plan(input: &PlanInput) -> Result<Vec<PlannedLine>, PlanRefusal> {
         lines.push(new);
     }
     if delta != 0 {
-        let date = if delta > 0 { d } else { period.end.succ_opt().unwrap_or(period.end) };
+        let date = if delta > 0 {
+            d
+        } else {
+            period.end.succ_opt().unwrap_or(period.end)
+        };
         let current = input.on_contract.as_ref().map_or(0, |o| o.units_on(date));
         if current + delta < 0 {
             return Err(PlanRefusal::BelowZero {
@@ -51,7 +59,13 @@ pub fn plan(input: &PlanInput) -> Result<Vec<PlannedLine>, PlanRefusal> {
                 change: delta,
             });
         }
-        lines.push(line(lines.len() as i32 + 1, LineKind::UnitChange, date, current, delta));
+        lines.push(line(
+            lines.len() as i32 + 1,
+            LineKind::UnitChange,
+            date,
+            current,
+            delta,
+        ));
     }
     Ok(lines)
 }

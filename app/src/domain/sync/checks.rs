@@ -67,7 +67,11 @@ mod tests {
     fn a_step_is_written_only_when_autotask_shows_exactly_its_before() {
         let up = step(3, 5);
         assert_eq!(check(&up, 3), Check::Apply);
-        assert_eq!(check(&up, 5), Check::AlreadyApplied, "written before: not again");
+        assert_eq!(
+            check(&up, 5),
+            Check::AlreadyApplied,
+            "written before: not again"
+        );
         assert_eq!(check(&up, 4), Check::Conflict { found: 4 });
         assert_eq!(check(&up, 7), Check::Conflict { found: 7 });
         let down = step(5, 2);

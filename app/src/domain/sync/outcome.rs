@@ -78,22 +78,40 @@ impl Outcome {
     pub fn sentence(self) -> &'static str {
         match self {
             Outcome::Done => "Written to Autotask.",
-            Outcome::NothingToDo => "Autotask already shows what the order asks; nothing was written.",
+            Outcome::NothingToDo => {
+                "Autotask already shows what the order asks; nothing was written."
+            }
             Outcome::NoSubscription => "The order names no subscription psa-sync could read.",
             Outcome::NoCompany => "The customer is not mapped to an Autotask company.",
             Outcome::NoService => "The product is not mapped to an Autotask service.",
             Outcome::NoContract => "None of the company's contracts can take this subscription.",
-            Outcome::SeveralContracts => "Several of the company's contracts could take this subscription.",
+            Outcome::SeveralContracts => {
+                "Several of the company's contracts could take this subscription."
+            }
             Outcome::PlanRefused => "The rules cannot plan this order.",
-            Outcome::GoneFromAutotask => "The contract or service is no longer in Autotask as the plan needs it.",
-            Outcome::UnitsConflict => "Autotask shows other units than the plan expected; nothing was written.",
-            Outcome::PriceConflict => "Autotask shows another price than the plan expected; nothing was written.",
-            Outcome::Unconfirmed => "Autotask's answer to a write was lost and could not be confirmed yet.",
+            Outcome::GoneFromAutotask => {
+                "The contract or service is no longer in Autotask as the plan needs it."
+            }
+            Outcome::UnitsConflict => {
+                "Autotask shows other units than the plan expected; nothing was written."
+            }
+            Outcome::PriceConflict => {
+                "Autotask shows another price than the plan expected; nothing was written."
+            }
+            Outcome::Unconfirmed => {
+                "Autotask's answer to a write was lost and could not be confirmed yet."
+            }
             Outcome::AutotaskBusy => "Autotask asked to slow down.",
-            Outcome::AutotaskUnreachable => "Autotask could not be reached or answered with an error.",
+            Outcome::AutotaskUnreachable => {
+                "Autotask could not be reached or answered with an error."
+            }
             Outcome::AutotaskRefused => "Autotask refused the change.",
-            Outcome::AutotaskCredentials => "Autotask refused the API user's credentials or a permission.",
-            Outcome::NoMaterialCode => "Autotask has no active material billing code for one-time charges.",
+            Outcome::AutotaskCredentials => {
+                "Autotask refused the API user's credentials or a permission."
+            }
+            Outcome::NoMaterialCode => {
+                "Autotask has no active material billing code for one-time charges."
+            }
             Outcome::NoConnection => "The Autotask connection is not set up.",
         }
     }
@@ -102,19 +120,39 @@ impl Outcome {
     pub fn action(self) -> &'static str {
         match self {
             Outcome::Done | Outcome::NothingToDo => "Nothing.",
-            Outcome::NoSubscription => "Ignore the task, or run Check Changes again once the marketplace shows the subscription.",
+            Outcome::NoSubscription => {
+                "Ignore the task, or run Check Changes again once the marketplace shows the subscription."
+            }
             Outcome::NoCompany => "Map the customer (Mapping → Customers), then sync again.",
-            Outcome::NoService => "Map the product or add it to Autotask (Mapping → Products), then sync again.",
-            Outcome::NoContract => "Add or fix a Recurring Service contract in Autotask (active, in force, same billing period), then sync again.",
+            Outcome::NoService => {
+                "Map the product or add it to Autotask (Mapping → Products), then sync again."
+            }
+            Outcome::NoContract => {
+                "Add or fix a Recurring Service contract in Autotask (active, in force, same billing period), then sync again."
+            }
             Outcome::SeveralContracts => "Choose the contract in the task's Contract step.",
-            Outcome::PlanRefused => "Read the reason, fix the order or the contract, or ignore the task.",
-            Outcome::GoneFromAutotask => "Check the contract and service in Autotask, then re-plan the task.",
-            Outcome::UnitsConflict | Outcome::PriceConflict => "Compare with Autotask; re-plan from what Autotask shows, or retry once it is put back.",
-            Outcome::Unconfirmed => "Nothing: the task is tried again and the journal makes sure nothing is written twice.",
-            Outcome::AutotaskBusy | Outcome::AutotaskUnreachable => "Nothing: the task is tried again shortly.",
+            Outcome::PlanRefused => {
+                "Read the reason, fix the order or the contract, or ignore the task."
+            }
+            Outcome::GoneFromAutotask => {
+                "Check the contract and service in Autotask, then re-plan the task."
+            }
+            Outcome::UnitsConflict | Outcome::PriceConflict => {
+                "Compare with Autotask; re-plan from what Autotask shows, or retry once it is put back."
+            }
+            Outcome::Unconfirmed => {
+                "Nothing: the task is tried again and the journal makes sure nothing is written twice."
+            }
+            Outcome::AutotaskBusy | Outcome::AutotaskUnreachable => {
+                "Nothing: the task is tried again shortly."
+            }
             Outcome::AutotaskRefused => "Fix what Autotask names, then retry the task.",
-            Outcome::AutotaskCredentials => "Check the Autotask connection under Settings and the API user's security level, then retry.",
-            Outcome::NoMaterialCode => "Add an active material billing code in Autotask, then retry.",
+            Outcome::AutotaskCredentials => {
+                "Check the Autotask connection under Settings and the API user's security level, then retry."
+            }
+            Outcome::NoMaterialCode => {
+                "Add an active material billing code in Autotask, then retry."
+            }
             Outcome::NoConnection => "Set up the Autotask connection under Settings.",
         }
     }

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use super::outcome::{Outcome, outcome_of};
 use crate::autotask::{AutotaskApi, Picklists};
+use crate::db;
 use crate::domain::assumptions::{self, FEE_DETAIL_TYPES};
 use crate::domain::autotask_view::{Catalog, ContractsState};
 use crate::domain::billing_period::period_containing;
@@ -27,7 +28,6 @@ use crate::model::{
     },
     task::{Task, TaskType},
 };
-use crate::db;
 
 /// A task's plan, ready to be reviewed or synced.
 #[derive(Debug, Clone)]
@@ -135,7 +135,12 @@ async fn prepare(
                 Outcome::NoContract,
                 choices
                     .iter()
-                    .filter_map(|c| c.verdict.as_ref().err().map(|e| format!("{}: {e}.", c.name)))
+                    .filter_map(|c| {
+                        c.verdict
+                            .as_ref()
+                            .err()
+                            .map(|e| format!("{}: {e}.", c.name))
+                    })
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
@@ -216,7 +221,11 @@ async fn plan_prepared(
 
 /// The dates the plans may touch: from the earliest effective date to the end of the period
 /// after the latest one.
-fn window(prepared: &[(usize, Prepared)], catalog: &Catalog, picklists: &Picklists) -> (NaiveDate, NaiveDate) {
+fn window(
+    prepared: &[(usize, Prepared)],
+    catalog: &Catalog,
+    picklists: &Picklists,
+) -> (NaiveDate, NaiveDate) {
     let dates: Vec<NaiveDate> = prepared
         .iter()
         .map(|(_, p)| effective_date(&p.task))
@@ -253,7 +262,10 @@ fn plan_one(
     let Some(contract) = catalog.terms(p.contract, picklists) else {
         return Err(NotPlanned::new(
             Outcome::GoneFromAutotask,
-            format!("Contract {} is missing, or has no dates or billing period.", p.contract),
+            format!(
+                "Contract {} is missing, or has no dates or billing period.",
+                p.contract
+            ),
         ));
     };
     let Some(service) = catalog.service_terms(p.service) else {
@@ -308,7 +320,10 @@ fn plan_one(
         reconcile_date: None,
     };
     let lines = plan::plan(&input).map_err(|refusal| {
-        NotPlanned::new(Outcome::PlanRefused, format!("{}.", capitalised(&refusal.to_string())))
+        NotPlanned::new(
+            Outcome::PlanRefused,
+            format!("{}.", capitalised(&refusal.to_string())),
+        )
     })?;
     let preview = invoice::preview(&input, &lines);
     // Later tasks on the same contract service are planned on top of these lines.
@@ -348,7 +363,10 @@ fn price_in_force(
 ) -> (Money, Money) {
     let own_price = Money::rounded(cs.unit_price.unwrap_or_default());
     let own_cost = Money::rounded(cs.unit_cost.unwrap_or_default());
-    let Some(span) = spans.iter().find(|s| s.start <= d && d <= s.end && s.units > 0) else {
+    let Some(span) = spans
+        .iter()
+        .find(|s| s.start <= d && d <= s.end && s.units > 0)
+    else {
         return (own_price, own_cost);
     };
     let price = [own_price, service.price]
@@ -397,8 +415,8 @@ fn usage_of(
         .and_then(|d| d.quantity)
         .or_else(|| order.products.first().and_then(|p| p.quantity))?;
     let billed_on = task.order.created_at.date_naive();
-    let billing = assumptions::period_of_marketplace(&subscription.billing_period)
-        .unwrap_or(contract.period);
+    let billing =
+        assumptions::period_of_marketplace(&subscription.billing_period).unwrap_or(contract.period);
     let (period_start, period_end) = assumptions::usage_period(billed_on, billing);
     let name = order
         .products

@@ -147,20 +147,42 @@ async fn queue_plan(
     }
     let moved = if plan.lines.is_empty() {
         // Nothing to write: the task is done as it stands.
-        let queued = status.apply(TaskEvent::Queue).map_err(|r| anyhow::anyhow!("{r}"))?;
-        let applying = queued.apply(TaskEvent::Start).map_err(|r| anyhow::anyhow!("{r}"))?;
-        let done = applying.apply(TaskEvent::Finish).map_err(|r| anyhow::anyhow!("{r}"))?;
-        db::tasks::change_task_status(&txn, reseller, task.id, status, done, StatusChange {
-            failure: Some(None),
-            claimed_by: Some(None),
-        })
+        let queued = status
+            .apply(TaskEvent::Queue)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        let applying = queued
+            .apply(TaskEvent::Start)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        let done = applying
+            .apply(TaskEvent::Finish)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        db::tasks::change_task_status(
+            &txn,
+            reseller,
+            task.id,
+            status,
+            done,
+            StatusChange {
+                failure: Some(None),
+                claimed_by: Some(None),
+            },
+        )
         .await?
     } else {
-        let queued = status.apply(TaskEvent::Queue).map_err(|r| anyhow::anyhow!("{r}"))?;
-        db::tasks::change_task_status(&txn, reseller, task.id, status, queued, StatusChange {
-            failure: Some(None),
-            claimed_by: Some(None),
-        })
+        let queued = status
+            .apply(TaskEvent::Queue)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        db::tasks::change_task_status(
+            &txn,
+            reseller,
+            task.id,
+            status,
+            queued,
+            StatusChange {
+                failure: Some(None),
+                claimed_by: Some(None),
+            },
+        )
         .await?
     };
     if !moved {
@@ -172,15 +194,28 @@ async fn queue_plan(
         return Ok(());
     }
     let (code, message) = if plan.lines.is_empty() {
-        (Outcome::NothingToDo.code(), Outcome::NothingToDo.sentence().to_owned())
+        (
+            Outcome::NothingToDo.code(),
+            Outcome::NothingToDo.sentence().to_owned(),
+        )
     } else {
         (
             "SYN01",
-            format!("Synced: {} lines planned and queued for Autotask.", plan.lines.len()),
+            format!(
+                "Synced: {} lines planned and queued for Autotask.",
+                plan.lines.len()
+            ),
         )
     };
-    action_log::record(&txn, reseller, crate::model::log::Level::Info, code, &message, Some(task.id))
-        .await?;
+    action_log::record(
+        &txn,
+        reseller,
+        crate::model::log::Level::Info,
+        code,
+        &message,
+        Some(task.id),
+    )
+    .await?;
     txn.commit().await.context("saving the sync")?;
     if plan.lines.is_empty() {
         outcome.nothing_to_do.push(task.id);

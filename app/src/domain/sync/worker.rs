@@ -77,9 +77,10 @@ async fn claim_runnable(
         .await
         .context("listing queued tasks")?;
     let subscriptions: Vec<_> = queued.iter().filter_map(|t| t.subscription).collect();
-    let unfinished = db::tasks::find_unfinished_tasks_of_subscriptions(db, reseller, &subscriptions)
-        .await
-        .context("reading the tasks of the subscriptions")?;
+    let unfinished =
+        db::tasks::find_unfinished_tasks_of_subscriptions(db, reseller, &subscriptions)
+            .await
+            .context("reading the tasks of the subscriptions")?;
     let mut claimed: Vec<Task> = Vec::new();
     for task in queued {
         let blocked = task.subscription.is_some_and(|sub| {
@@ -216,7 +217,10 @@ async fn read_context(
 
 /// Whether an Autotask error leaves a write's fate unknown (it may have landed).
 fn unclear(error: &AutotaskError) -> bool {
-    matches!(error, AutotaskError::Transient(_) | AutotaskError::Decode(_))
+    matches!(
+        error,
+        AutotaskError::Transient(_) | AutotaskError::Decode(_)
+    )
 }
 
 async fn apply_task(
@@ -257,16 +261,20 @@ async fn apply_task(
                 if let Some(cs) = contract_service {
                     let service = line.line.service_id;
                     for later in steps.iter_mut().skip(n + 1) {
-                        let same = lines
-                            .iter()
-                            .any(|l| l.line.line_no == later.line_no && l.line.service_id == service);
+                        let same = lines.iter().any(|l| {
+                            l.line.line_no == later.line_no && l.line.service_id == service
+                        });
                         if same && later.contract_service_id.is_none() {
                             later.contract_service_id = Some(cs);
                         }
                     }
                 }
             }
-            Ok(StepEnd::Conflict { found, message, outcome }) => {
+            Ok(StepEnd::Conflict {
+                found,
+                message,
+                outcome,
+            }) => {
                 step.status = StepStatus::Conflict;
                 step.found = Some(found);
                 step.error_code = Some(outcome.code().into());
@@ -295,7 +303,9 @@ async fn apply_task(
 }
 
 enum StepEnd {
-    Done { contract_service: Option<i64> },
+    Done {
+        contract_service: Option<i64>,
+    },
     Conflict {
         found: i64,
         message: String,
@@ -373,15 +383,17 @@ async fn new_contract_service(
     };
     match api.create(target, &body).await {
         Ok(id) => {
-            state.contract_services.push(crate::autotask::models::ContractService {
-                id,
-                contract_id: step.contract_id,
-                service_id: line.service_id,
-                unit_price: line.unit_price.map(Money::amount),
-                adjusted_price: None,
-                unit_cost: line.unit_cost.map(Money::amount),
-                invoice_description: line.invoice_description.clone(),
-            });
+            state
+                .contract_services
+                .push(crate::autotask::models::ContractService {
+                    id,
+                    contract_id: step.contract_id,
+                    service_id: line.service_id,
+                    unit_price: line.unit_price.map(Money::amount),
+                    adjusted_price: None,
+                    unit_cost: line.unit_cost.map(Money::amount),
+                    invoice_description: line.invoice_description.clone(),
+                });
             Ok(StepEnd::Done {
                 contract_service: Some(id),
             })
@@ -411,7 +423,12 @@ async fn new_contract_service(
 }
 
 /// Units Autotask shows on the step's date, with what this batch wrote since it read them.
-fn units_found(state: &ContractsState, cs: i64, date: NaiveDate, written: &[(NaiveDate, i64)]) -> i64 {
+fn units_found(
+    state: &ContractsState,
+    cs: i64,
+    date: NaiveDate,
+    written: &[(NaiveDate, i64)],
+) -> i64 {
     state.units_on(cs, date)
         + written
             .iter()
@@ -434,7 +451,11 @@ async fn unit_change(
     let written = written_on(state, cs);
     let found = units_found(state, cs, step.effective_date, &written);
     match check(step, found) {
-        Check::AlreadyApplied => return Ok(StepEnd::Done { contract_service: None }),
+        Check::AlreadyApplied => {
+            return Ok(StepEnd::Done {
+                contract_service: None,
+            });
+        }
         Check::Conflict { found } => return Ok(units_conflict(step, found)),
         Check::Apply => {}
     }
@@ -448,12 +469,16 @@ async fn unit_change(
     match api.create(target, &body).await {
         Ok(_) => {
             remember_written(state, cs, step.effective_date, change);
-            Ok(StepEnd::Done { contract_service: None })
+            Ok(StepEnd::Done {
+                contract_service: None,
+            })
         }
         Err(e) if unclear(&e) => {
             reread_spans(api, state, cs, step.effective_date).await?;
             match check(step, state.units_on(cs, step.effective_date)) {
-                Check::AlreadyApplied => Ok(StepEnd::Done { contract_service: None }),
+                Check::AlreadyApplied => Ok(StepEnd::Done {
+                    contract_service: None,
+                }),
                 Check::Apply => Ok(StepEnd::Unconfirmed),
                 Check::Conflict { found } => Ok(units_conflict(step, found)),
             }
@@ -475,11 +500,7 @@ fn units_conflict(step: &JournalStep, found: i64) -> StepEnd {
 
 /// Writes this batch made on a contract service since its spans were read.
 fn written_on(state: &ContractsState, cs: i64) -> Vec<(NaiveDate, i64)> {
-    state
-        .written
-        .get(&cs)
-        .cloned()
-        .unwrap_or_default()
+    state.written.get(&cs).cloned().unwrap_or_default()
 }
 
 fn remember_written(state: &mut ContractsState, cs: i64, date: NaiveDate, change: i64) {
@@ -533,7 +554,9 @@ async fn price_change(
         && span.units > 0
     {
         if assumptions::span_bills_at(span, terms, after) == Some(true) {
-            return Ok(StepEnd::Done { contract_service: None });
+            return Ok(StepEnd::Done {
+                contract_service: None,
+            });
         }
         if assumptions::span_bills_at(span, terms, before) != Some(true) {
             let found = assumptions::unit_price_of_span(span, terms).unwrap_or_default();
@@ -549,7 +572,9 @@ async fn price_change(
     } else if step.attempts > 0 {
         // [I] Without units the price cannot be read back; a step already sent once stays
         // sent (assumptions.rs).
-        return Ok(StepEnd::Done { contract_service: None });
+        return Ok(StepEnd::Done {
+            contract_service: None,
+        });
     }
     let body = assumptions::price_adjustment(
         step.contract_id,
@@ -564,7 +589,9 @@ async fn price_change(
         child: ContractChild::ServiceAdjustments,
     };
     match api.create(target, &body).await {
-        Ok(_) => Ok(StepEnd::Done { contract_service: None }),
+        Ok(_) => Ok(StepEnd::Done {
+            contract_service: None,
+        }),
         Err(e) if unclear(&e) => {
             reread_spans(api, state, cs, step.effective_date).await?;
             let span = state
@@ -573,7 +600,9 @@ async fn price_change(
                 .find(|s| s.start <= step.effective_date && step.effective_date <= s.end)
                 .cloned();
             match span.and_then(|s| assumptions::span_bills_at(&s, terms, after)) {
-                Some(true) | None => Ok(StepEnd::Done { contract_service: None }),
+                Some(true) | None => Ok(StepEnd::Done {
+                    contract_service: None,
+                }),
                 Some(false) => Ok(StepEnd::Unconfirmed),
             }
         }
@@ -591,7 +620,9 @@ async fn charge(
     if let Check::AlreadyApplied =
         check_reference(step, state.charges_with(step.contract_id, &step.reference))
     {
-        return Ok(StepEnd::Done { contract_service: None });
+        return Ok(StepEnd::Done {
+            contract_service: None,
+        });
     }
     let (Some(picklists), Some(code)) = (&context.picklists, context.material_code) else {
         return Err((Outcome::NoMaterialCode, String::new()));
@@ -621,7 +652,9 @@ async fn charge(
     match api.create(target, &body).await {
         Ok(_) => {
             state.charge_names.push((step.contract_id, name));
-            Ok(StepEnd::Done { contract_service: None })
+            Ok(StepEnd::Done {
+                contract_service: None,
+            })
         }
         Err(e) if unclear(&e) => {
             let fresh = ContractsState::read(
@@ -634,7 +667,9 @@ async fn charge(
             .map_err(|e| failed(&e))?;
             if fresh.charges_with(step.contract_id, &step.reference) > 0 {
                 state.charge_names.push((step.contract_id, name));
-                Ok(StepEnd::Done { contract_service: None })
+                Ok(StepEnd::Done {
+                    contract_service: None,
+                })
             } else {
                 Ok(StepEnd::Unconfirmed)
             }
@@ -653,11 +688,20 @@ async fn end_task(
     let applying = TaskStatus::Applying;
     match ending {
         Ending::Done => {
-            let done = applying.apply(TaskEvent::Finish).map_err(|r| anyhow::anyhow!("{r}"))?;
-            db::tasks::change_task_status(db, reseller, task.id, applying, done, StatusChange {
-                failure: Some(None),
-                claimed_by: Some(None),
-            })
+            let done = applying
+                .apply(TaskEvent::Finish)
+                .map_err(|r| anyhow::anyhow!("{r}"))?;
+            db::tasks::change_task_status(
+                db,
+                reseller,
+                task.id,
+                applying,
+                done,
+                StatusChange {
+                    failure: Some(None),
+                    claimed_by: Some(None),
+                },
+            )
             .await?;
             record_synced(db, task).await?;
             action_log::record(
@@ -672,15 +716,24 @@ async fn end_task(
             report.done += 1;
         }
         Ending::Conflict(message, outcome) => {
-            let to = applying.apply(TaskEvent::Conflict).map_err(|r| anyhow::anyhow!("{r}"))?;
+            let to = applying
+                .apply(TaskEvent::Conflict)
+                .map_err(|r| anyhow::anyhow!("{r}"))?;
             let failure = TaskFailure {
                 code: outcome.code().into(),
                 message: format!("{} {message}", outcome.sentence()),
             };
-            db::tasks::change_task_status(db, reseller, task.id, applying, to, StatusChange {
-                failure: Some(Some(&failure)),
-                claimed_by: Some(None),
-            })
+            db::tasks::change_task_status(
+                db,
+                reseller,
+                task.id,
+                applying,
+                to,
+                StatusChange {
+                    failure: Some(Some(&failure)),
+                    claimed_by: Some(None),
+                },
+            )
             .await?;
             action_log::record(
                 db,
@@ -694,7 +747,9 @@ async fn end_task(
             report.conflicts += 1;
         }
         Ending::Failed(outcome, detail) => {
-            let to = applying.apply(TaskEvent::Fail).map_err(|r| anyhow::anyhow!("{r}"))?;
+            let to = applying
+                .apply(TaskEvent::Fail)
+                .map_err(|r| anyhow::anyhow!("{r}"))?;
             let message = if detail.is_empty() {
                 outcome.sentence().to_owned()
             } else {
@@ -704,10 +759,17 @@ async fn end_task(
                 code: outcome.code().into(),
                 message: message.clone(),
             };
-            db::tasks::change_task_status(db, reseller, task.id, applying, to, StatusChange {
-                failure: Some(Some(&failure)),
-                claimed_by: Some(None),
-            })
+            db::tasks::change_task_status(
+                db,
+                reseller,
+                task.id,
+                applying,
+                to,
+                StatusChange {
+                    failure: Some(Some(&failure)),
+                    claimed_by: Some(None),
+                },
+            )
             .await?;
             action_log::record(
                 db,
@@ -725,7 +787,9 @@ async fn end_task(
                 .max()
                 .unwrap_or(0);
             if outcome.retried_automatically() && attempts < MAX_ATTEMPTS {
-                let again = to.apply(TaskEvent::Retry).map_err(|r| anyhow::anyhow!("{r}"))?;
+                let again = to
+                    .apply(TaskEvent::Retry)
+                    .map_err(|r| anyhow::anyhow!("{r}"))?;
                 db::tasks::change_task_status(db, reseller, task.id, to, again, Default::default())
                     .await?;
                 report.retried += 1;
@@ -752,9 +816,15 @@ async fn record_synced(db: &DatabaseConnection, task: &Task) -> anyhow::Result<(
         .await?
         .iter()
         .find_map(|s| s.contract_service_id);
-    db::mappings::record_synced_subscription(db, task.reseller, subscription, quantity, contract_service)
-        .await
-        .context("recording the synced subscription")?;
+    db::mappings::record_synced_subscription(
+        db,
+        task.reseller,
+        subscription,
+        quantity,
+        contract_service,
+    )
+    .await
+    .context("recording the synced subscription")?;
     Ok(())
 }
 
