@@ -12,6 +12,7 @@ mod autotask_wire;
 mod check_changes;
 mod crash;
 mod csrf;
+mod engine;
 mod jobs;
 mod marketplace_client;
 mod marketplace_schemas;

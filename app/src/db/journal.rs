@@ -204,3 +204,29 @@ pub async fn find_pending_unit_changes<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// Puts a task's conflicted and failed steps back to pending (done ones stay done), for a retry.
+pub async fn reopen_steps<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    task: TaskId,
+) -> Result<(), DbErr> {
+    journal_steps::Entity::update_many()
+        .col_expr(
+            journal_steps::Column::Status,
+            Expr::value(StepStatus::Pending.word()),
+        )
+        .col_expr(
+            journal_steps::Column::FoundUnits,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(journal_steps::Column::TaskId.eq(task.0))
+        .filter(journal_steps::Column::ResellerId.eq(reseller.0))
+        .filter(
+            journal_steps::Column::Status
+                .is_in([StepStatus::Conflict.word(), StepStatus::Failed.word()]),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}

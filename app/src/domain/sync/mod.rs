@@ -9,5 +9,5 @@ mod worker;
 
 pub use outcome::{Outcome, outcome_of};
 pub use planning::{NotPlanned, TaskPlan, plan_tasks};
-pub use queueing::{SyncOutcome, journal_of, sync_tasks};
+pub use queueing::{Resolution, SyncOutcome, journal_of, resolve, sync_tasks};
 pub use worker::{ApplyReport, BATCH, MAX_ATTEMPTS, apply_queued, recover_abandoned};

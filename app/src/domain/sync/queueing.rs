@@ -249,3 +249,79 @@ async fn record_not_planned(
     )
     .await
 }
+
+/// How a person settles a conflicted (or failed) task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Plan again from what Autotask shows now (the journal is replaced); sync it to write.
+    Replan,
+    /// Try the same journal again (Autotask was put back, or the failure has passed).
+    Retry,
+}
+
+/// Settles a conflicted or failed task; recorded in the action log.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    task: TaskId,
+    resolution: Resolution,
+) -> anyhow::Result<Result<TaskStatus, crate::model::task::Refused>> {
+    let Some(current) = db::tasks::find_task_for_reseller(db, reseller, task)
+        .await
+        .context("reading the task")?
+    else {
+        anyhow::bail!("there is no such task");
+    };
+    let event = match resolution {
+        Resolution::Replan => TaskEvent::Replan,
+        Resolution::Retry => TaskEvent::Retry,
+    };
+    let to = match current.status.apply(event) {
+        Ok(to) => to,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let txn = db.begin().await.context("starting a transaction")?;
+    if resolution == Resolution::Replan {
+        db::journal::replace_steps(&txn, reseller, task, &[])
+            .await
+            .context("clearing the journal")?;
+    } else {
+        db::journal::reopen_steps(&txn, reseller, task)
+            .await
+            .context("reopening the journal")?;
+    }
+    let moved = db::tasks::change_task_status(
+        &txn,
+        reseller,
+        task,
+        current.status,
+        to,
+        StatusChange {
+            failure: Some(None),
+            claimed_by: Some(None),
+        },
+    )
+    .await?;
+    if !moved {
+        txn.rollback().await.context("undoing")?;
+        anyhow::bail!("the task changed meanwhile; look again");
+    }
+    let (code, message) = match resolution {
+        Resolution::Replan => (
+            "SYN02",
+            "A person chose to plan the task again from what Autotask shows.",
+        ),
+        Resolution::Retry => ("SYN03", "A person chose to try the task again as planned."),
+    };
+    action_log::record(
+        &txn,
+        reseller,
+        crate::model::log::Level::Info,
+        code,
+        message,
+        Some(task),
+    )
+    .await?;
+    txn.commit().await.context("saving")?;
+    Ok(Ok(to))
+}
