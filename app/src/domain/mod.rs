@@ -6,4 +6,6 @@ pub mod billing_period;
 pub mod check_changes;
 pub mod classify;
 pub mod connections;
+pub mod invoice;
+pub mod plan;
 pub mod tasks;
