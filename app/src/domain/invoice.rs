@@ -6,6 +6,7 @@
 //! It works from the lines it is given, not from a fresh plan: the person may have unchecked or
 //! edited some of them.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::billing_period::{self, Period, ServiceTimeline, UnitChange, UnitsRow};
@@ -31,7 +32,7 @@ struct Service<'a> {
 }
 
 impl Service<'_> {
-    fn units_before(&self, date: chrono::NaiveDate) -> i64 {
+    fn units_before(&self, date: NaiveDate) -> i64 {
         self.input
             .on_contract
             .as_ref()
@@ -56,19 +57,13 @@ impl Service<'_> {
     }
 
     /// Price and cost in force on `date` once `changes` (earlier lines) are applied.
-    fn terms_at(&self, changes: &[UnitChange], date: chrono::NaiveDate) -> (Decimal, Decimal) {
+    fn terms_at(&self, changes: &[UnitChange], date: NaiveDate) -> (Decimal, Decimal) {
         self.timeline(self.price, self.cost, changes)
             .price_and_cost_at(date)
     }
 
     /// What `units` more units from `date` on, at `price` and `cost`, bill per units row.
-    fn rows_of(
-        &self,
-        date: chrono::NaiveDate,
-        units: i64,
-        price: Decimal,
-        cost: Decimal,
-    ) -> Vec<UnitsRow> {
+    fn rows_of(&self, date: NaiveDate, units: i64, price: Decimal, cost: Decimal) -> Vec<UnitsRow> {
         let change = [UnitChange {
             effective_date: date,
             unit_change: units,
@@ -90,11 +85,13 @@ pub fn preview(input: &PlanInput, lines: &[PlannedLine]) -> InvoicePreview {
     let Some(window) = window_of(input) else {
         return empty;
     };
-    let service = Service {
-        input,
-        price: input.on_contract.as_ref().map_or(Decimal::ZERO, |on| on.price.amount()),
-        cost: input.on_contract.as_ref().map_or(Decimal::ZERO, |on| on.cost.amount()),
-    };
+    let (price, cost) = input
+        .on_contract
+        .as_ref()
+        .map_or((Decimal::ZERO, Decimal::ZERO), |on| {
+            (on.price.amount(), on.cost.amount())
+        });
+    let service = Service { input, price, cost };
     let every_change: Vec<UnitChange> = lines.iter().filter_map(|l| as_change(input, l)).collect();
     let after = service.timeline(service.price, service.cost, &every_change);
     let mut invoice = Vec::new();
@@ -104,8 +101,12 @@ pub fn preview(input: &PlanInput, lines: &[PlannedLine]) -> InvoicePreview {
             LineKind::NewContractService => {}
             LineKind::OneTimeCharge => invoice.push(one_time_charge(line)),
             LineKind::UnitChange => {
-                let (price, cost) = service.terms_at(&earlier, line.effective_date);
-                let rows = service.rows_of(line.effective_date, line.quantity_change, price, cost);
+                let date = line.effective_date;
+                // A unit change that carries a price (after a new contract service) bills at it.
+                let (price, cost) = service.terms_at(&earlier, date);
+                let price = line.unit_price.map_or(price, Money::amount);
+                let cost = line.unit_cost.map_or(cost, Money::amount);
+                let rows = service.rows_of(date, line.quantity_change, price, cost);
                 invoice.extend(in_window(&window, line, &rows));
             }
             LineKind::PriceChange => {
@@ -113,9 +114,9 @@ pub fn preview(input: &PlanInput, lines: &[PlannedLine]) -> InvoicePreview {
                 let (old_price, old_cost) = service.terms_at(&earlier, date);
                 let new_price = line.unit_price.map_or(old_price, Money::amount);
                 let new_cost = line.unit_cost.map_or(old_cost, Money::amount);
+                // Every unit on the date pays the difference, the plan's own included.
                 let units = service.units_before(date) + after.units_at(date);
-                let rows =
-                    service.rows_of(date, units, new_price - old_price, new_cost - old_cost);
+                let rows = service.rows_of(date, units, new_price - old_price, new_cost - old_cost);
                 invoice.extend(in_window(&window, line, &rows));
             }
         }
@@ -136,8 +137,11 @@ fn window_of(input: &PlanInput) -> Option<Window> {
     let contract = &input.contract;
     let current =
         billing_period::period_containing(contract.start, contract.period, input.effective_date)?;
-    let next =
-        billing_period::period_containing(contract.start, contract.period, current.end.succ_opt()?)?;
+    let next = billing_period::period_containing(
+        contract.start,
+        contract.period,
+        current.end.succ_opt()?,
+    )?;
     Some(Window { current, next })
 }
 
@@ -188,18 +192,18 @@ fn in_window(window: &Window, line: &PlannedLine, rows: &[UnitsRow]) -> Vec<Invo
         .collect()
 }
 
-/// A charge bills `quantity × unit price` once, as Autotask computes `billableAmount`.
+/// A charge bills `quantity × unit price` once, on its date, as Autotask computes
+/// `billableAmount`.
 fn one_time_charge(line: &PlannedLine) -> InvoiceLine {
     let quantity = line
         .charge_quantity
         .unwrap_or_else(|| Decimal::from(line.quantity_change));
-    let times = |unit: Option<Money>| {
-        Money::rounded(quantity * unit.map_or(Decimal::ZERO, Money::amount))
-    };
+    let times =
+        |unit: Option<Money>| Money::rounded(quantity * unit.map_or(Decimal::ZERO, Money::amount));
     InvoiceLine {
         line_no: line.line_no,
         start: line.effective_date,
-        end: line.end_date.unwrap_or(line.effective_date),
+        end: line.effective_date,
         amount: times(line.unit_price),
         cost: times(line.unit_cost),
         label: "One-time charge".to_owned(),

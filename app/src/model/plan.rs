@@ -204,7 +204,9 @@ pub enum PlanRefusal {
     OutsideContract(NaiveDate),
     #[error("the usage line of this billing order is missing")]
     NoUsage,
-    #[error("the marketplace has no {0} for this subscription, and the price source is the marketplace")]
+    #[error(
+        "the marketplace has no {0} for this subscription, and the price source is the marketplace"
+    )]
     NoMarketplacePrice(&'static str),
     #[error("the quantity would fall below zero ({units} on the contract, {change} asked)")]
     BelowZero { units: i64, change: i64 },

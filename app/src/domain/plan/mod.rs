@@ -10,6 +10,6 @@ mod rules;
 mod words;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use rules::plan;

@@ -7,8 +7,9 @@ use crate::model::plan::PlanRefusal;
 use super::context::{Draft, Planner};
 use super::words;
 
-/// Plans a price line at `next(P)` when the wanted price or cost differs from the one in force;
-/// a service not on the contract has no price to sync.
+/// Plans a price line at `next(P)` when the wanted price or cost differs from the one in force.
+/// A service not on the contract has no price to sync: one this plan creates is created at the
+/// wanted price.
 pub(super) fn sync_at_next_period(planner: &mut Planner<'_>) -> Result<(), PlanRefusal> {
     let Some(in_force) = planner.in_force() else {
         return Ok(());

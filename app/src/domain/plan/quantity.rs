@@ -5,6 +5,8 @@
 
 use std::cmp::Ordering;
 
+use chrono::NaiveDate;
+
 use crate::domain::billing_period::Period;
 use crate::model::journal::LineKind;
 use crate::model::plan::{PlanRefusal, Proration};
@@ -46,7 +48,7 @@ pub(super) fn plan_quantity(planner: &mut Planner<'_>) -> Result<(), PlanRefusal
 /// Creates the contract service with the wanted price, so no price line has to follow.
 pub(super) fn put_on_contract(
     planner: &mut Planner<'_>,
-    date: chrono::NaiveDate,
+    date: NaiveDate,
     wanted: Terms,
 ) -> Result<(), PlanRefusal> {
     let input = planner.input;

@@ -12,7 +12,6 @@ pub(super) fn plan_reconcile(planner: &mut Planner<'_>) -> Result<(), PlanRefusa
     let input = planner.input;
     let target = input.reconcile_quantity.ok_or(PlanRefusal::NoQuantity)?;
     let date = input.reconcile_date.unwrap_or(input.effective_date);
-    planner.period_of(date)?;
     let units = planner.units_on(date);
     let change = target.checked_sub(units).ok_or(PlanRefusal::NoQuantity)?;
     if change == 0 {

@@ -13,9 +13,7 @@ pub fn plan(input: &PlanInput) -> Result<Vec<PlannedLine>, PlanRefusal> {
     match input.facts.task_type {
         TaskType::Sales | TaskType::Change => {
             quantity::plan_quantity(&mut planner)?;
-            if planner.was_on_contract() {
-                price::sync_at_next_period(&mut planner)?;
-            }
+            price::sync_at_next_period(&mut planner)?;
         }
         // A cancelled subscription's price must not re-price what stays on the contract (other
         // subscriptions), and a cancelled subscription often has no marketplace price left.

@@ -299,7 +299,9 @@ pub(super) fn row(contract: &Contract, d: &str) -> &'static Day {
     CALENDAR
         .iter()
         .find(|row| {
-            row.d == d && row.contract.start == contract.start && row.contract.period == contract.period
+            row.d == d
+                && row.contract.start == contract.start
+                && row.contract.period == contract.period
         })
         .unwrap_or_else(|| panic!("no calendar row for {d}"))
 }

@@ -73,7 +73,12 @@ fn a_refunded_cancellation_with_a_fee_charges_the_fee_after_the_unit_lines() {
         planned(&input),
         vec![
             unit("2025-12-01", "2025-12-31", 5, -5),
-            charge("2025-11-19", "2025-11-30", 5, (credit.0.as_str(), credit.1.as_str())),
+            charge(
+                "2025-11-19",
+                "2025-11-30",
+                5,
+                (credit.0.as_str(), credit.1.as_str())
+            ),
             charge("2025-11-19", "2025-11-30", 1, ("25.00", "10.00")),
         ]
     );
@@ -104,7 +109,10 @@ fn the_fee_bills_through_the_service_the_fee_is_mapped_to() {
 fn a_cancellation_without_a_fee_plans_only_the_units() {
     let mut input = cancellation_with_fee(&MONTHLY_1ST, "2025-11-19");
     input.fee = None;
-    assert_eq!(planned(&input), vec![unit("2025-12-01", "2025-12-31", 5, -5)]);
+    assert_eq!(
+        planned(&input),
+        vec![unit("2025-12-01", "2025-12-31", 5, -5)]
+    );
 }
 
 #[test]

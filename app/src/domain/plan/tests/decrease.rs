@@ -12,7 +12,12 @@ const SOURCES: [PriceSource; 2] = [PriceSource::Autotask, PriceSource::Marketpla
 const PRORATIONS: [Proration; 2] = [Proration::Autotask, Proration::Marketplace];
 
 /// 5 units on the contract; the subscription goes from 4 to 2 (Δ = −2): 5 − 2 = 3, not 2.
-fn decrease_of_two(day: &Day, source: PriceSource, proration: Proration, refunds: bool) -> PlanInput {
+fn decrease_of_two(
+    day: &Day,
+    source: PriceSource,
+    proration: Proration,
+    refunds: bool,
+) -> PlanInput {
     let mut input = given(TaskType::Change, day.contract, day.d);
     quantities(&mut input, 4, 2);
     input.settings = settings(source, proration, refunds);
@@ -63,7 +68,12 @@ fn a_refunded_decrease_prorated_by_the_marketplace_is_credited_for_the_rest_of_t
                 vec![
                     unit(day.next, day.next_end, 5, -2),
                     // quantity |Δ| = 2 at the negated rest-of-P unit price and cost
-                    charge(day.d, day.period_end, 2, (credit.0.as_str(), credit.1.as_str())),
+                    charge(
+                        day.d,
+                        day.period_end,
+                        2,
+                        (credit.0.as_str(), credit.1.as_str())
+                    ),
                 ],
                 "{}: {source:?}",
                 day.what
@@ -103,8 +113,10 @@ fn a_decrease_says_whether_the_rest_of_the_period_is_credited() {
     };
     assert_eq!(
         say(Proration::Autotask, false),
-        ["Removes 2 licences from 1 Dec 2025, the start of the next billing period; no credit \
-          for November 2025."]
+        [
+            "Removes 2 licences from 1 Dec 2025, the start of the next billing period; no credit \
+          for November 2025."
+        ]
     );
     assert_eq!(
         say(Proration::Autotask, true),

@@ -4,8 +4,8 @@ use crate::model::plan::{PriceSource, Proration};
 use crate::model::task::TaskType;
 
 use super::calendar::{CALENDAR, row};
-use super::{MONTHLY_1ST, MONTHLY_15TH, YEARLY_1ST};
 use super::{AUTOTASK, MARKETPLACE};
+use super::{MONTHLY_1ST, MONTHLY_15TH, YEARLY_1ST};
 use super::{charge, given, on_contract, planned, planned_lines, quantities, reprice, unit};
 use super::{settings, wanted_by};
 
@@ -168,8 +168,13 @@ fn an_increase_at_a_new_price_plans_the_units_then_a_price_line_next_period() {
 fn a_unit_change_on_a_service_already_on_the_contract_carries_no_price() {
     for day in &CALENDAR {
         for proration in [Proration::Autotask, Proration::Marketplace] {
-            let input =
-                increase_of_three(TaskType::Change, day, PriceSource::Marketplace, proration, false);
+            let input = increase_of_three(
+                TaskType::Change,
+                day,
+                PriceSource::Marketplace,
+                proration,
+                false,
+            );
             let lines = planned_lines(&input);
             assert_eq!((lines[0].unit_price, lines[0].unit_cost), (None, None));
         }

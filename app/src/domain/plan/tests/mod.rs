@@ -22,32 +22,32 @@ use crate::model::plan::{
 };
 use crate::model::task::{Quantities, TaskFacts, TaskType};
 
-pub(super) fn day(text: &str) -> NaiveDate {
+pub(crate) fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
 
-pub(super) fn money(text: &str) -> Money {
+pub(crate) fn money(text: &str) -> Money {
     Money::parse(text).unwrap()
 }
 
 /// A contract's dates and billing cycle.
-pub(super) struct Contract {
+pub(crate) struct Contract {
     pub start: &'static str,
     pub end: &'static str,
     pub period: PeriodType,
 }
 
-pub(super) const MONTHLY_1ST: Contract = Contract {
+pub(crate) const MONTHLY_1ST: Contract = Contract {
     start: "2025-01-01",
     end: "2028-12-31",
     period: PeriodType::Monthly,
 };
-pub(super) const MONTHLY_15TH: Contract = Contract {
+pub(crate) const MONTHLY_15TH: Contract = Contract {
     start: "2025-01-15",
     end: "2028-12-14",
     period: PeriodType::Monthly,
 };
-pub(super) const QUARTERLY_1ST: Contract = Contract {
+pub(crate) const QUARTERLY_1ST: Contract = Contract {
     start: "2025-01-01",
     end: "2028-12-31",
     period: PeriodType::Quarterly,
@@ -57,7 +57,7 @@ pub(super) const QUARTERLY_15TH: Contract = Contract {
     end: "2028-11-14",
     period: PeriodType::Quarterly,
 };
-pub(super) const YEARLY_1ST: Contract = Contract {
+pub(crate) const YEARLY_1ST: Contract = Contract {
     start: "2025-04-01",
     end: "2029-03-31",
     period: PeriodType::Yearly,
@@ -69,9 +69,9 @@ pub(super) const YEARLY_15TH: Contract = Contract {
 };
 
 /// The mapped service's catalogue price and cost (price source Autotask).
-pub(super) const AUTOTASK: (&str, &str) = ("22.00", "18.70");
+pub(crate) const AUTOTASK: (&str, &str) = ("22.00", "18.70");
 /// The subscription's price and cost on the marketplace (price source marketplace).
-pub(super) const MARKETPLACE: (&str, &str) = ("20.00", "17.00");
+pub(crate) const MARKETPLACE: (&str, &str) = ("20.00", "17.00");
 
 /// The price a setting wants, so a test can put exactly that in force (no price line).
 pub(super) fn wanted_by(source: PriceSource) -> (&'static str, &'static str) {
@@ -98,7 +98,7 @@ pub(super) fn every_setting() -> Vec<RuleSettings> {
     all
 }
 
-pub(super) fn settings(source: PriceSource, proration: Proration, refunds: bool) -> RuleSettings {
+pub(crate) fn settings(source: PriceSource, proration: Proration, refunds: bool) -> RuleSettings {
     RuleSettings {
         price_source: source,
         proration,
@@ -108,7 +108,7 @@ pub(super) fn settings(source: PriceSource, proration: Proration, refunds: bool)
 
 /// A task of `task_type` on `contract`, effective `d`, with the service not on the contract,
 /// default settings and no quantities.
-pub(super) fn given(task_type: TaskType, contract: &Contract, d: &str) -> PlanInput {
+pub(crate) fn given(task_type: TaskType, contract: &Contract, d: &str) -> PlanInput {
     PlanInput {
         facts: TaskFacts {
             task_type,
@@ -142,12 +142,12 @@ pub(super) fn given(task_type: TaskType, contract: &Contract, d: &str) -> PlanIn
 }
 
 /// The order's quantities: `old` → `new`, so `Δ = new − old`.
-pub(super) fn quantities(input: &mut PlanInput, old: i64, new: i64) {
+pub(crate) fn quantities(input: &mut PlanInput, old: i64, new: i64) {
     input.facts.quantities = Quantities::between(Some(old), Some(new));
 }
 
 /// The service on the contract with `units` over the whole contract, at `price` / `cost`.
-pub(super) fn on_contract(input: &PlanInput, units: i64, terms: (&str, &str)) -> OnContract {
+pub(crate) fn on_contract(input: &PlanInput, units: i64, terms: (&str, &str)) -> OnContract {
     OnContract {
         contract_service_id: 40_001,
         spans: vec![span(
@@ -215,12 +215,24 @@ pub(super) fn unit_priced(
     change: i64,
     terms: (&str, &str),
 ) -> Line {
-    line(LineKind::UnitChange, (date, end), current, change, Some(terms))
+    line(
+        LineKind::UnitChange,
+        (date, end),
+        current,
+        change,
+        Some(terms),
+    )
 }
 
 /// A one-time charge of `quantity` at `terms` each.
 pub(super) fn charge(date: &str, end: &str, quantity: i64, terms: (&str, &str)) -> Line {
-    line(LineKind::OneTimeCharge, (date, end), 0, quantity, Some(terms))
+    line(
+        LineKind::OneTimeCharge,
+        (date, end),
+        0,
+        quantity,
+        Some(terms),
+    )
 }
 
 /// A price line seeing `current` units.

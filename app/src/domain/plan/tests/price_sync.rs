@@ -147,10 +147,16 @@ fn a_cancellation_never_reprices_what_stays_on_the_contract() {
     quantities(&mut input, 3, 0);
     input.on_contract = Some(on_contract(&input, 8, AUTOTASK));
     input.settings = settings(PriceSource::Marketplace, Proration::Autotask, false);
-    assert_eq!(planned(&input), vec![unit("2025-12-01", "2025-12-31", 8, -3)]);
+    assert_eq!(
+        planned(&input),
+        vec![unit("2025-12-01", "2025-12-31", 8, -3)]
+    );
 
     // and a cancelled subscription without a marketplace price left is still planned
     input.marketplace_price = None;
     input.marketplace_cost = None;
-    assert_eq!(planned(&input), vec![unit("2025-12-01", "2025-12-31", 8, -3)]);
+    assert_eq!(
+        planned(&input),
+        vec![unit("2025-12-01", "2025-12-31", 8, -3)]
+    );
 }

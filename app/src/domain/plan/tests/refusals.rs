@@ -78,7 +78,10 @@ fn a_decrease_in_the_last_period_of_the_contract_is_refused_as_outside_it() {
     // refunded and prorated by Autotask, it takes effect on d, inside the contract
     let mut input = input;
     input.settings = settings(PriceSource::Autotask, Proration::Autotask, true);
-    assert_eq!(planned(&input), vec![unit("2028-12-10", "2028-12-31", 5, -2)]);
+    assert_eq!(
+        planned(&input),
+        vec![unit("2028-12-10", "2028-12-31", 5, -2)]
+    );
 }
 
 #[test]
@@ -116,6 +119,16 @@ fn an_effective_date_outside_the_contract_is_refused() {
         refused(&input),
         PlanRefusal::OutsideContract(day("2029-01-05"))
     );
+}
+
+#[test]
+fn a_reconcile_on_a_date_outside_the_contract_is_refused() {
+    for chosen in ["2024-12-31", "2029-01-01"] {
+        let mut input = on_five(TaskType::Reconcile, &MONTHLY_1ST, "2025-11-19", 0, 0);
+        input.reconcile_quantity = Some(7);
+        input.reconcile_date = Some(day(chosen));
+        assert_eq!(refused(&input), PlanRefusal::OutsideContract(day(chosen)));
+    }
 }
 
 #[test]

@@ -161,7 +161,11 @@ fn an_empty_plan_is_a_plan_not_an_error() {
         let mut change = given(TaskType::Change, &MONTHLY_1ST, "2025-11-19");
         quantities(&mut change, 3, 3);
         change.settings = setting;
-        change.on_contract = Some(on_contract(&change, 3, super::wanted_by(setting.price_source)));
+        change.on_contract = Some(on_contract(
+            &change,
+            3,
+            super::wanted_by(setting.price_source),
+        ));
         assert_eq!(super::super::plan(&change), Ok(vec![]), "{setting:?}");
 
         let mut cancel = given(TaskType::Cancellation, &MONTHLY_1ST, "2025-11-19");
