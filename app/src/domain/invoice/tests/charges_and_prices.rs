@@ -162,17 +162,7 @@ fn a_cancellation_with_a_fee_bills_the_fee_once_and_nothing_from_the_next_period
     let mut input = given(TaskType::Cancellation, &MONTHLY_1ST, "2025-11-19");
     quantities(&mut input, 5, 0);
     input.on_contract = Some(on_contract(&input, 5, AUTOTASK));
-    input.fee = Some(Fee {
-        service: ServiceTerms {
-            id: 30_099_999,
-            name: "Cancellation fee".to_owned(),
-            invoice_description: None,
-            price: money("0"),
-            cost: money("0"),
-        },
-        amount: money("25.00"),
-        cost: money("10.00"),
-    });
+    input.fee = Some(fee());
     assert_eq!(
         preview_of_plan(&input),
         InvoicePreview {
@@ -204,15 +194,7 @@ fn a_cancellation_with_a_fee_bills_the_fee_once_and_nothing_from_the_next_period
 fn a_usage_charge_bills_its_exact_quantity() {
     let mut input = given(TaskType::Billing, &MONTHLY_1ST, "2025-12-01");
     input.on_contract = Some(on_contract(&input, 5, AUTOTASK));
-    input.usage = Some(Usage {
-        quantity: "12.5".parse().unwrap(),
-        unit_price: money("1.20"),
-        unit_cost: money("0.95"),
-        period_start: day("2025-11-01"),
-        period_end: day("2025-11-30"),
-        billed_on: day("2025-12-01"),
-        description: "Azure consumption".to_owned(),
-    });
+    input.usage = Some(usage("12.5"));
     assert_eq!(
         preview_of_plan(&input),
         InvoicePreview {

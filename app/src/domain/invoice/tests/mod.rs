@@ -7,10 +7,11 @@ mod unit_lines;
 use crate::domain::plan::plan;
 use crate::domain::plan::tests::{AUTOTASK, MARKETPLACE, MONTHLY_1ST, MONTHLY_15TH};
 use crate::domain::plan::tests::{QUARTERLY_1ST, YEARLY_1ST};
-use crate::domain::plan::tests::{day, given, money, on_contract, quantities, settings};
+use crate::domain::plan::tests::{
+    day, fee, given, money, on_contract, quantities, settings, usage,
+};
 use crate::model::plan::{
-    ContractTerms, Fee, InvoiceLine, InvoicePreview, PlanInput, PriceSource, Proration,
-    ServiceTerms, Usage,
+    ContractTerms, InvoiceLine, InvoicePreview, PlanInput, PriceSource, Proration,
 };
 use crate::model::task::TaskType;
 

@@ -3,27 +3,13 @@
 use rust_decimal::Decimal;
 
 use crate::model::journal::LineKind;
-use crate::model::plan::{Fee, PlanInput, PriceSource, Proration, ServiceTerms, Usage};
+use crate::model::plan::{PlanInput, PriceSource, Proration};
 use crate::model::task::TaskType;
 
 use super::calendar::{CALENDAR, row};
 use super::{AUTOTASK, MONTHLY_1ST, YEARLY_1ST};
-use super::{charge, day, every_setting, given, money, negative, on_contract, planned};
+use super::{charge, every_setting, fee, given, negative, on_contract, planned, usage};
 use super::{planned_lines, quantities, settings, unit};
-
-fn fee() -> Fee {
-    Fee {
-        service: ServiceTerms {
-            id: 30_099_999,
-            name: "Cancellation fee".to_owned(),
-            invoice_description: Some("Early cancellation".to_owned()),
-            price: money("0"),
-            cost: money("0"),
-        },
-        amount: money("25.00"),
-        cost: money("10.00"),
-    }
-}
 
 /// A cancellation of all 5 units, with the marketplace's fee.
 fn cancellation_with_fee(contract: &super::Contract, d: &str) -> PlanInput {
@@ -123,18 +109,6 @@ fn a_cancellation_of_nothing_still_charges_its_fee() {
         planned(&input),
         vec![charge("2025-11-19", "2025-11-30", 1, ("25.00", "10.00"))]
     );
-}
-
-fn usage(quantity: &str) -> Usage {
-    Usage {
-        quantity: quantity.parse().unwrap(),
-        unit_price: money("1.20"),
-        unit_cost: money("0.95"),
-        period_start: day("2025-11-01"),
-        period_end: day("2025-11-30"),
-        billed_on: day("2025-12-01"),
-        description: "Azure consumption".to_owned(),
-    }
 }
 
 fn billing(quantity: &str) -> PlanInput {

@@ -17,8 +17,8 @@ use crate::model::billing::PeriodType;
 use crate::model::journal::LineKind;
 use crate::model::money::Money;
 use crate::model::plan::{
-    ContractTerms, OnContract, PlanInput, PlanRefusal, PlannedLine, PriceSource, Proration,
-    RuleSettings, ServiceTerms, UnitsSpan,
+    ContractTerms, Fee, OnContract, PlanInput, PlanRefusal, PlannedLine, PriceSource, Proration,
+    RuleSettings, ServiceTerms, UnitsSpan, Usage,
 };
 use crate::model::task::{Quantities, TaskFacts, TaskType};
 
@@ -169,6 +169,34 @@ pub(super) fn span(start: &str, end: &str, units: i64) -> UnitsSpan {
         units,
         price: rust_decimal::Decimal::ZERO,
         cost: rust_decimal::Decimal::ZERO,
+    }
+}
+
+/// The marketplace's cancellation fee, mapped to its own Autotask service.
+pub(crate) fn fee() -> Fee {
+    Fee {
+        service: ServiceTerms {
+            id: 30_099_999,
+            name: "Cancellation fee".to_owned(),
+            invoice_description: Some("Early cancellation".to_owned()),
+            price: money("0"),
+            cost: money("0"),
+        },
+        amount: money("25.00"),
+        cost: money("10.00"),
+    }
+}
+
+/// A usage line of November 2025, billed on 1 December at 1.20 (cost 0.95).
+pub(crate) fn usage(quantity: &str) -> Usage {
+    Usage {
+        quantity: quantity.parse().unwrap(),
+        unit_price: money("1.20"),
+        unit_cost: money("0.95"),
+        period_start: day("2025-11-01"),
+        period_end: day("2025-11-30"),
+        billed_on: day("2025-12-01"),
+        description: "Azure consumption".to_owned(),
     }
 }
 

@@ -140,15 +140,11 @@ fn a_billing_order_without_its_usage_line_is_refused() {
 #[test]
 fn a_usage_billed_after_the_contract_end_is_refused() {
     let mut input = on_five(TaskType::Billing, &MONTHLY_1ST, "2029-01-02", 0, 0);
-    input.usage = Some(crate::model::plan::Usage {
-        quantity: 3.into(),
-        unit_price: super::money("1.20"),
-        unit_cost: super::money("0.95"),
-        period_start: day("2028-12-01"),
-        period_end: day("2028-12-31"),
-        billed_on: day("2029-01-02"),
-        description: "Azure consumption".to_owned(),
-    });
+    let mut late = super::usage("3");
+    late.period_start = day("2028-12-01");
+    late.period_end = day("2028-12-31");
+    late.billed_on = day("2029-01-02");
+    input.usage = Some(late);
     assert_eq!(
         refused(&input),
         PlanRefusal::OutsideContract(day("2029-01-02"))
