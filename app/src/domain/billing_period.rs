@@ -103,7 +103,9 @@ impl ServiceTimeline<'_> {
             .sum()
     }
 
-    fn price_and_cost_at(&self, date: NaiveDate) -> (Decimal, Decimal) {
+    /// The unit price and cost in force on `date`: the latest change on or before it that
+    /// carries one (changes of one date in the order given), else the service's own.
+    pub fn price_and_cost_at(&self, date: NaiveDate) -> (Decimal, Decimal) {
         let mut ordered: Vec<&UnitChange> = self
             .changes
             .iter()
