@@ -193,6 +193,17 @@ impl TestApp {
         reseller: ResellerId,
         client: &MarketplaceClient,
     ) -> Result<CheckOutcome, CheckFailure> {
+        self.check_changes_at(reseller, client, chrono::Utc::now())
+            .await
+    }
+
+    /// Runs Check Changes as if it were `now` (its window ends there).
+    pub async fn check_changes_at(
+        &self,
+        reseller: ResellerId,
+        client: &MarketplaceClient,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<CheckOutcome, CheckFailure> {
         let run =
             check_changes::request_run(self.db(), reseller, Trigger::Manual, chrono::Utc::now())
                 .await
@@ -203,6 +214,7 @@ impl TestApp {
             reseller,
             run,
             &self.state.node,
+            now,
             |_| {},
         )
         .await?

@@ -113,24 +113,26 @@ pub async fn run_requested(
         }
         Err(e) => return Err(fail(db, reseller, run, e).await),
     };
-    run_claimed(db, &client, reseller, run, progress)
+    run_claimed(db, &client, reseller, run, Utc::now(), progress)
         .await
         .map(RunResult::Finished)
 }
 
-/// [`run_requested`] with a given client (tests bring one with faults of their own).
+/// [`run_requested`] with a given client (tests bring one with faults of their own) and a
+/// given "now" (tests replay a chosen month).
 pub async fn run_requested_with(
     db: &DatabaseConnection,
     client: &MarketplaceClient,
     reseller: ResellerId,
     run: CheckRunId,
     node: &str,
+    now: DateTime<Utc>,
     progress: impl Fn(Progress),
 ) -> Result<RunResult, CheckFailure> {
     if !claim(db, reseller, run, node).await? {
         return Ok(RunResult::AlreadyHandled);
     }
-    run_claimed(db, client, reseller, run, progress)
+    run_claimed(db, client, reseller, run, now, progress)
         .await
         .map(RunResult::Finished)
 }
@@ -160,9 +162,10 @@ async fn run_claimed(
     client: &MarketplaceClient,
     reseller: ResellerId,
     run: CheckRunId,
+    now: DateTime<Utc>,
     progress: impl Fn(Progress),
 ) -> Result<CheckOutcome, CheckFailure> {
-    let outcome = match check(db, client, reseller, run, Utc::now(), &progress).await {
+    let outcome = match check(db, client, reseller, run, now, &progress).await {
         Ok(outcome) => outcome,
         Err(e) => return Err(fail(db, reseller, run, e).await),
     };
