@@ -10,6 +10,7 @@ mod autotask_rules;
 mod autotask_sharing;
 mod autotask_wire;
 mod check_changes;
+mod cli;
 mod crash;
 mod csrf;
 mod engine;

@@ -29,7 +29,7 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Measure: `bench check-changes --orders 10000`.
+    /// Measure: `bench check-changes --orders 10000`, `bench apply --changes 1000`.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
@@ -38,6 +38,24 @@ pub enum Command {
     Sandbox {
         #[command(subcommand)]
         command: SandboxCommand,
+    },
+    /// Plan and sync tasks from the command line.
+    Task {
+        #[command(subcommand)]
+        command: TaskCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Print a task's planned lines and invoice preview (nothing is written).
+    Plan { id: i64 },
+    /// Sync tasks (or, with --ready, every ready task) and apply them, printing each outcome.
+    Sync {
+        ids: Vec<i64>,
+        /// Every task that is ready.
+        #[arg(long)]
+        ready: bool,
     },
 }
 

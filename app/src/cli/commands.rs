@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::args::{BenchCommand, Cli, Command, RoleArg, SandboxCommand, UserCommand};
+use super::args::{BenchCommand, Cli, Command, RoleArg, SandboxCommand, TaskCommand, UserCommand};
 use crate::{
     config::Settings,
     db,
@@ -107,6 +107,12 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Task {
+            command: TaskCommand::Plan { id },
+        } => super::tasks::plan(&settings, id).await,
+        Command::Task {
+            command: TaskCommand::Sync { ids, ready },
+        } => super::tasks::sync(&settings, &ids, ready).await,
         Command::Sandbox {
             command: SandboxCommand::Reset,
         } => {

@@ -3,7 +3,8 @@
 mod args;
 mod commands;
 mod orders;
+mod tasks;
 
-pub use args::{BenchCommand, Cli, Command, RoleArg, SandboxCommand, UserCommand};
+pub use args::{BenchCommand, Cli, Command, RoleArg, SandboxCommand, TaskCommand, UserCommand};
 pub use commands::main;
 pub use orders::{order_from_cli, place_over_http};

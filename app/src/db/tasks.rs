@@ -389,3 +389,29 @@ pub async fn set_task_failure<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// A task by id, whoever's it is (the operator's command line).
+pub async fn find_task<C: ConnectionTrait>(db: &C, task: TaskId) -> Result<Option<Task>, DbErr> {
+    sync_tasks::Entity::find_by_id(task.0)
+        .one(db)
+        .await?
+        .map(task_of)
+        .transpose()
+}
+
+/// Every reseller's tasks in one status, oldest first (the operator's command line).
+pub async fn find_tasks_in_status_of_all<C: ConnectionTrait>(
+    db: &C,
+    status: TaskStatus,
+    limit: u64,
+) -> Result<Vec<Task>, DbErr> {
+    tasks_of(
+        sync_tasks::Entity::find()
+            .filter(sync_tasks::Column::Status.eq(status.word()))
+            .order_by_asc(sync_tasks::Column::OrderCreatedAt)
+            .order_by_asc(sync_tasks::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?,
+    )
+}
