@@ -66,6 +66,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         orders: usize,
     },
+    /// Sync and apply many change tasks: Autotask calls per change, changes per hour, limits.
+    Apply {
+        #[arg(long, default_value_t = 1_000)]
+        changes: usize,
+        #[arg(long, default_value_t = 200)]
+        contracts: usize,
+        /// Added to every sandbox request.
+        #[arg(long, default_value_t = 100)]
+        latency_ms: u64,
+        /// The sandbox's hourly request threshold.
+        #[arg(long, default_value_t = 10_000)]
+        threshold: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

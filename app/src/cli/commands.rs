@@ -77,6 +77,23 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::CheckChanges { orders },
         } => crate::bench::check_changes(orders).await,
+        Command::Bench {
+            command:
+                BenchCommand::Apply {
+                    changes,
+                    contracts,
+                    latency_ms,
+                    threshold,
+                },
+        } => {
+            crate::bench::apply(crate::bench::ApplyBench {
+                changes,
+                contracts,
+                latency_ms,
+                threshold,
+            })
+            .await
+        }
         Command::Sandbox {
             command:
                 SandboxCommand::Order {

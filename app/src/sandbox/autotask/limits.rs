@@ -73,6 +73,8 @@ pub struct Observed {
     pub thread_refusals: u64,
     /// `zoneInformation` lookups answered.
     pub zone_lookups: u64,
+    /// The most requests counted in one rolling window.
+    pub peak_usage: u64,
 }
 
 impl Limits {
@@ -95,6 +97,10 @@ impl Limits {
             return Budget::Exceeded { retry_after };
         }
         requests.push_back(Instant::now());
+        {
+            let mut observed = self.observed.lock().unwrap_or_else(|e| e.into_inner());
+            observed.peak_usage = observed.peak_usage.max(used + 1);
+        }
         let share = (used + 1) as f64 / faults.threshold.max(1) as f64;
         let added_latency = if share >= 0.75 {
             faults.scaled(Duration::from_secs(1))

@@ -19,20 +19,8 @@ use crate::startup::{Application, SANDBOX_MARKETPLACE_PATH};
 
 /// Places `orders` orders over the last 25 days (three in five are sales of a new subscription,
 /// the rest change one of them), runs Check Changes twice and prints what it cost.
-pub async fn check_changes(orders: usize) -> anyhow::Result<()> {
-    let dir =
-        std::env::temp_dir().join(format!("psa-sync-bench-{}", uuid::Uuid::new_v4().simple()));
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: dir.clone(),
-        create_demo: false,
-        handle_signals: false,
-        log_level: "warn".into(),
-        ..Settings::default()
-    };
-    let result = run(&settings, orders).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+pub async fn run_bench(orders: usize) -> anyhow::Result<()> {
+    super::in_throwaway_dir(|settings| async move { run(&settings, orders).await }).await
 }
 
 async fn run(settings: &Settings, orders: usize) -> anyhow::Result<()> {
