@@ -77,16 +77,7 @@ impl Reseller {
             .await
             .expect("companies");
         let company = companies[0]["id"].as_i64().expect("a company id");
-        let contract = client
-            .create(
-                "Contracts",
-                &json!({"companyID": company, "contractName": format!("Engine test {start}"),
-                        "contractType": 7, "contractPeriodType": period_type, "status": 1,
-                        "startDate": format!("{start}T00:00:00Z"), "endDate": format!("{end}T00:00:00Z"),
-                        "timeReportingRequiresStartAndStopTimes": 0}),
-            )
-            .await
-            .expect("contract created");
+        let contract = recurring_contract(&client, company, period_type, (start, end)).await;
         let service = autotask::service(&client, service).await.id;
         Self {
             id,
@@ -229,4 +220,24 @@ impl Reseller {
             })
             .map_or(0, |r| r.units)
     }
+}
+
+/// A new active Recurring Service contract of `company` with `period_type` (1 monthly,
+/// 2 quarterly, 4 yearly) from `start` to `end`.
+pub async fn recurring_contract(
+    client: &AutotaskClient,
+    company: i64,
+    period_type: i64,
+    (start, end): (NaiveDate, NaiveDate),
+) -> i64 {
+    client
+        .create(
+            "Contracts",
+            &json!({"companyID": company, "contractName": format!("Engine test {start} ({period_type})"),
+                    "contractType": 7, "contractPeriodType": period_type, "status": 1,
+                    "startDate": format!("{start}T00:00:00Z"), "endDate": format!("{end}T00:00:00Z"),
+                    "timeReportingRequiresStartAndStopTimes": 0}),
+        )
+        .await
+        .expect("contract created")
 }

@@ -45,3 +45,48 @@ pub fn change(customer: &str, subscription: &str, quantity: i64) -> OrderRequest
         }],
     }
 }
+
+/// Orders in the sandbox's own type, for `MarketplaceSandbox::place_history` (orders placed on
+/// chosen dates, completed at once).
+pub mod history {
+    use psa_sync::sandbox::marketplace::{NewOrder, NewOrderLine};
+
+    /// A sales order of one line.
+    pub fn sale(customer: &str, line: NewOrderLine) -> NewOrder {
+        NewOrder {
+            kind: "sales".into(),
+            customer_id: customer.into(),
+            subscription_id: None,
+            po_number: None,
+            products: vec![line],
+        }
+    }
+
+    /// A change of a subscription to a new total quantity.
+    pub fn change(customer: &str, subscription: &str, quantity: i64) -> NewOrder {
+        NewOrder {
+            kind: "change".into(),
+            customer_id: customer.into(),
+            subscription_id: Some(subscription.into()),
+            po_number: None,
+            products: vec![NewOrderLine {
+                mpn: String::new(),
+                vendor: None,
+                billing_period: None,
+                subscription_period: None,
+                quantity,
+            }],
+        }
+    }
+
+    /// A cancellation of a subscription.
+    pub fn cancel(customer: &str, subscription: &str) -> NewOrder {
+        NewOrder {
+            kind: "cancellation".into(),
+            customer_id: customer.into(),
+            subscription_id: Some(subscription.into()),
+            po_number: None,
+            products: Vec::new(),
+        }
+    }
+}

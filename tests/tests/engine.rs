@@ -290,3 +290,66 @@ async fn a_task_without_its_mappings_says_which_and_nothing_is_written() {
         None
     );
 }
+
+#[tokio::test]
+async fn a_change_synced_with_the_sale_that_puts_its_service_on_the_contract_waits_for_it() {
+    let app = spawn_app().await;
+    let r = monthly(&app).await;
+    let sub = r
+        .subscription(&app, "E3 for Contoso", "month:1", "36.00")
+        .await;
+    let sale = r
+        .task(&app, sub, TaskType::Sales, (0, 3), day(2026, 11, 2))
+        .await;
+    let up = r
+        .task(&app, sub, TaskType::Change, (3, 5), day(2026, 11, 12))
+        .await;
+    let down = r
+        .task(&app, sub, TaskType::Change, (5, 4), day(2026, 11, 20))
+        .await;
+
+    // Synced together before anything is written: there is no contract service yet to plan
+    // the changes on, so they wait (instead of putting the service on a second time, or
+    // refusing the decrease as going below zero).
+    let synced = sync::sync_tasks(app.db(), r.client.as_ref(), r.id, &[sale, up, down])
+        .await
+        .unwrap();
+    assert_eq!(synced.queued, [sale]);
+    let waiting: Vec<_> = synced.refused.iter().map(|(t, _)| *t).collect();
+    assert_eq!(waiting, [up, down]);
+    assert!(
+        synced.refused[0].1.contains("(PLN07)"),
+        "{}",
+        synced.refused[0].1
+    );
+    let report = sync::apply_queued(app.db(), r.client.as_ref(), r.id, "test-node")
+        .await
+        .unwrap();
+    assert_eq!((report.done, report.conflicts), (1, 0));
+    let still = db::tasks::find_task_for_reseller(app.db(), r.id, up)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (still.status, still.failure.unwrap().code.as_str()),
+        (TaskStatus::New, "PLN07")
+    );
+
+    // Once the sale is written both plan on top of it, the decrease on top of the increase.
+    let synced = sync::sync_tasks(app.db(), r.client.as_ref(), r.id, &[up, down])
+        .await
+        .unwrap();
+    assert_eq!(synced.queued, [up, down], "{synced:?}");
+    let report = sync::apply_queued(app.db(), r.client.as_ref(), r.id, "test-node")
+        .await
+        .unwrap();
+    assert_eq!((report.done, report.conflicts), (2, 0));
+    assert_eq!(r.units_on(day(2026, 11, 11)).await, 3);
+    assert_eq!(r.units_on(day(2026, 11, 12)).await, 5);
+    assert_eq!(
+        r.units_on(day(2026, 11, 30)).await,
+        5,
+        "no credit for November"
+    );
+    assert_eq!(r.units_on(day(2026, 12, 1)).await, 4);
+}

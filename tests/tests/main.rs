@@ -19,6 +19,7 @@ mod marketplace_client;
 mod marketplace_schemas;
 mod marketplace_wire;
 mod pages;
+mod replay;
 mod sandboxes;
 mod secrets;
 mod storage;

@@ -7,8 +7,14 @@ use psa_sync::marketplace::{
     MarketplaceClient, MarketplaceError,
     models::{NewAddress, NewContact, NewCustomer},
 };
+use psa_sync::sandbox::marketplace::seed;
+use rust_decimal::Decimal;
 use tests::{
-    orders::{change, line, sales},
+    orders::{
+        change,
+        history::{cancel, sale},
+        line, sales,
+    },
     spawn_app,
 };
 
@@ -167,6 +173,67 @@ async fn usage_subscriptions_get_a_billing_order_each_period() {
         detail.billing_model.as_deref(),
         Some("chargeAfterBillingPeriod")
     );
+}
+
+#[tokio::test]
+async fn an_annual_subscription_cancelled_after_its_first_week_pays_a_month_and_others_do_not() {
+    let app = spawn_app().await;
+    let client = app.marketplace_client();
+    let sandbox = &app.marketplace_sandbox;
+    let customer = "1000008";
+    let day = 86_400;
+    let now = sandbox.now();
+    // Plan 2 is Business Premium: 22.00 a seat a month (cost 18.70), 264.00 a year (224.40).
+    let sales = sandbox
+        .place_history(&[
+            (now - 30 * day, sale(customer, seed::line(2, true, 3))),
+            (now - 30 * day, sale(customer, seed::line(2, false, 3))),
+            (now - 10 * day, sale(customer, seed::line(2, true, 3))),
+        ])
+        .unwrap();
+    let subscription = |n: usize| sales[n].as_ref().unwrap().subscription_id.clone().unwrap();
+    let cancellations = sandbox
+        .place_history(&[
+            // 20 days after it was bought: past the free week.
+            (now - 10 * day, cancel(customer, &subscription(0))),
+            // Monthly: never a fee.
+            (now - 10 * day, cancel(customer, &subscription(1))),
+            // 6 days after it was bought: still free.
+            (now - 4 * day, cancel(customer, &subscription(2))),
+        ])
+        .unwrap();
+    let order = |n: usize| {
+        let id = cancellations[n].as_ref().unwrap().id.clone();
+        let client = &client;
+        async move { client.order(&id).await.unwrap() }
+    };
+
+    let late = order(0).await;
+    let fees: Vec<_> = late
+        .details
+        .iter()
+        .filter(|d| d.kind == "billPenalty")
+        .collect();
+    assert_eq!(fees.len(), 1, "{:?}", late.details);
+    let fee = fees[0];
+    let amount = |m: &Option<psa_sync::marketplace::models::Money>| m.as_ref().unwrap().amount;
+    // One month of 264.00 a seat for 3 seats: 264.00 ÷ 12 × 3 = 66.00; cost 224.40 ÷ 12 × 3 = 56.10.
+    assert_eq!(fee.description.as_deref(), Some("Early cancellation fee"));
+    assert_eq!(fee.quantity, Some(Decimal::ONE));
+    assert_eq!(amount(&fee.unit_price), Decimal::new(6600, 2));
+    assert_eq!(amount(&fee.extended_price), Decimal::new(6600, 2));
+    assert_eq!(amount(&fee.sales_unit_price), Decimal::new(5610, 2));
+    assert_eq!(late.total.unwrap().amount, Decimal::new(6600, 2));
+
+    for (n, why) in [(1, "a monthly subscription"), (2, "within the first week")] {
+        let free = order(n).await;
+        assert!(
+            free.details.iter().all(|d| d.kind != "billPenalty"),
+            "{why}: {:?}",
+            free.details
+        );
+        assert_eq!(free.total.unwrap().amount, Decimal::ZERO, "{why}");
+    }
 }
 
 #[tokio::test]

@@ -17,6 +17,9 @@ pub enum Outcome {
     SeveralContracts,
     /// The rules refused the task (no quantity, below zero, outside the contract, …).
     PlanRefused,
+    /// An earlier task of the subscription is still to be written, and the service is not on
+    /// the contract yet: there are no units to plan on top of until that task creates them.
+    WaitsForEarlierTask,
     /// The contract or service is not (or no longer) in Autotask, or lacks what the plan needs.
     GoneFromAutotask,
     /// Autotask shows other units than the plan expected.
@@ -61,15 +64,17 @@ impl Outcome {
             Outcome::NoContract => "PLN04",
             Outcome::SeveralContracts => "PLN05",
             Outcome::PlanRefused => "PLN06",
+            Outcome::WaitsForEarlierTask => "PLN07",
         }
     }
 
     pub fn level(self) -> Level {
         match self {
             Outcome::Done | Outcome::NothingToDo => Level::Info,
-            Outcome::Unconfirmed | Outcome::AutotaskBusy | Outcome::AutotaskUnreachable => {
-                Level::Warning
-            }
+            Outcome::Unconfirmed
+            | Outcome::AutotaskBusy
+            | Outcome::AutotaskUnreachable
+            | Outcome::WaitsForEarlierTask => Level::Warning,
             _ => Level::Error,
         }
     }
@@ -89,6 +94,9 @@ impl Outcome {
                 "Several of the company's contracts could take this subscription."
             }
             Outcome::PlanRefused => "The rules cannot plan this order.",
+            Outcome::WaitsForEarlierTask => {
+                "An earlier task of this subscription, which puts its service on the contract, is not written yet."
+            }
             Outcome::GoneFromAutotask => {
                 "The contract or service is no longer in Autotask as the plan needs it."
             }
@@ -134,6 +142,9 @@ impl Outcome {
             Outcome::PlanRefused => {
                 "Read the reason, fix the order or the contract, or ignore the task."
             }
+            Outcome::WaitsForEarlierTask => {
+                "Sync this task again once the earlier one is done (or ignored)."
+            }
             Outcome::GoneFromAutotask => {
                 "Check the contract and service in Autotask, then re-plan the task."
             }
@@ -166,7 +177,7 @@ impl Outcome {
     }
 
     /// Every outcome, for the README and tests.
-    pub const ALL: [Outcome; 18] = [
+    pub const ALL: [Outcome; 19] = [
         Outcome::Done,
         Outcome::NothingToDo,
         Outcome::NoSubscription,
@@ -175,6 +186,7 @@ impl Outcome {
         Outcome::NoContract,
         Outcome::SeveralContracts,
         Outcome::PlanRefused,
+        Outcome::WaitsForEarlierTask,
         Outcome::GoneFromAutotask,
         Outcome::UnitsConflict,
         Outcome::PriceConflict,

@@ -211,12 +211,44 @@ async fn plan_prepared(
     {
         pending.entry(cs).or_default().push(change);
     }
+    let subscriptions: Vec<_> = prepared
+        .iter()
+        .filter_map(|(_, p)| p.task.subscription)
+        .collect();
+    let unfinished =
+        db::tasks::find_unfinished_tasks_of_subscriptions(db, reseller, &subscriptions)
+            .await
+            .context("reading the earlier tasks of the subscriptions")?;
     let mut plans = Vec::with_capacity(prepared.len());
     for (_, p) in prepared {
-        let plan = plan_one(p, &catalog, &picklists, &mut state, &mut pending, settings);
+        let plan = if waits_for_earlier_task(p, &state, &unfinished) {
+            Err(NotPlanned::new(Outcome::WaitsForEarlierTask, ""))
+        } else {
+            plan_one(p, &catalog, &picklists, &mut state, &mut pending, settings)
+        };
         plans.push(plan);
     }
     Ok(Ok(plans))
+}
+
+/// Whether the task must wait for an earlier task of its subscription (design §2.1). Later
+/// tasks are planned on top of the earlier ones' pending unit changes, which are kept by
+/// contract service; while the service is not on the contract yet (the earlier task is to put
+/// it there) nothing can be counted, and planning anyway would put the service on the contract
+/// a second time, or refuse a decrease as going below zero. Usage charges count no units, so
+/// they neither wait nor are waited for.
+fn waits_for_earlier_task(p: &Prepared, state: &ContractsState, unfinished: &[Task]) -> bool {
+    let task = &p.task;
+    if task.facts.task_type == TaskType::Billing
+        || state.contract_service(p.contract, p.service).is_some()
+    {
+        return false;
+    }
+    unfinished.iter().any(|earlier| {
+        earlier.subscription == task.subscription
+            && earlier.facts.task_type != TaskType::Billing
+            && (earlier.order.created_at, earlier.id) < (task.order.created_at, task.id)
+    })
 }
 
 /// The dates the plans may touch: from the earliest effective date to the end of the period

@@ -1,10 +1,11 @@
-//! Orders and their effects: placing sales, change and cancellation orders, the lifecycle
+//! Orders and their effects: placing sales, change and cancellation orders (an annual
+//! subscription cancelled after its first week is charged a fee), the lifecycle
 //! submitted → processing → completed (or error), applying completed orders to subscriptions,
 //! and a billing order (`BO…`, type `unknown`, `BILLING_SUBSCRIPTION` lines) for each finished
 //! billing period of a usage subscription.
 
-use chrono::{DateTime, Months, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
 use super::requests::{NewOrder, NewOrderLine};
@@ -78,7 +79,7 @@ fn find_product(store: &Store, line: &NewOrderLine) -> Result<Value, Refusal> {
     }
 }
 
-fn period_seconds(period: &Value) -> Months {
+fn period_months(period: &Value) -> Months {
     let duration = period["duration"].as_u64().unwrap_or(1) as u32;
     match period["type"].as_str() {
         Some("year") => Months::new(12 * duration),
@@ -107,7 +108,7 @@ pub fn place(
     let (prefix, mut body) = match order.kind.as_str() {
         "sales" => ("SO", sales(store, order, customer, now)?),
         "change" => ("CH", change(store, order)?),
-        "cancellation" => ("CL", cancellation(store, order)?),
+        "cancellation" => ("CL", cancellation(store, order, now)?),
         other => {
             return Err(format!(
                 "Orders of type {other} cannot be placed here; use sales, change or cancellation."
@@ -247,24 +248,86 @@ fn change(store: &mut Store, order: &NewOrder) -> Result<Value, Refusal> {
     }))
 }
 
-fn cancellation(store: &mut Store, order: &NewOrder) -> Result<Value, Refusal> {
+fn cancellation(store: &mut Store, order: &NewOrder, now: i64) -> Result<Value, Refusal> {
     let (id, subscription) = subscription_of(store, order)?;
     let product = &subscription["products"][0];
+    let mut details = vec![json!({
+        "type": "cancellation", "mpn": product["mpn"], "productId": product["id"], "description": "Cancellation",
+        "duration": subscription["billingPeriod"], "quantity": product["quantity"],
+        "unitPrice": product["unitPrice"], "extendedPrice": money(Decimal::ZERO),
+    })];
+    let fee = early_cancellation_fee(store, id, &subscription, now);
+    if let Some((fee, cost)) = fee {
+        details.push(json!({
+            "type": "billPenalty", "mpn": product["mpn"], "productId": product["id"],
+            "description": "Early cancellation fee", "duration": {"type": "month", "duration": 1},
+            "quantity": 1, "unitPrice": money(fee), "extendedPrice": money(fee),
+            "salesUnitPrice": money(cost), "salesExtendedPrice": money(cost),
+        }));
+    }
     Ok(json!({
         "subscriptionId": id.to_string(),
         "billingModel": subscription["billingModel"],
-        "total": money(Decimal::ZERO),
+        "total": money(fee.map_or(Decimal::ZERO, |(fee, _)| fee)),
         "products": [{
             "mpn": product["mpn"], "vendor": product["vendor"], "id": product["id"], "name": product["name"],
             "quantity": product["quantity"], "billingPeriod": subscription["billingPeriod"], "subscriptionPeriod": subscription["subscriptionPeriod"],
             "subscriptionId": id.to_string(), "type": "CANCEL",
         }],
-        "details": [{
-            "type": "cancellation", "mpn": product["mpn"], "productId": product["id"], "description": "Cancellation",
-            "duration": subscription["billingPeriod"], "quantity": product["quantity"],
-            "unitPrice": product["unitPrice"], "extendedPrice": money(Decimal::ZERO),
-        }],
+        "details": details,
     }))
+}
+
+/// Cancelling an annual subscription is free in its first week (Microsoft's NCE window is 168
+/// hours); after that the sandbox charges one month, its stand-in for what leaving a term early
+/// costs, so the planner's fee rule has something to charge.
+const FREE_CANCELLATION_SECS: i64 = 7 * 86_400;
+
+/// When the subscription was bought: its sales order's time, else the start of its creation day.
+fn created_at(store: &Store, id: i64, subscription: &Value) -> Option<i64> {
+    let id = id.to_string();
+    store
+        .orders
+        .values()
+        .find(|o| o.body["type"] == "sales" && o.body["subscriptionId"].as_str() == Some(&id))
+        .map(|o| o.created)
+        .or_else(|| {
+            let day = subscription["creationDate"].as_str()?;
+            let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+            Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+        })
+}
+
+/// The fee (price, cost) for cancelling at `now`: an annual subscription cancelled more than a
+/// week after it was bought pays one month of its price for every seat, rounded to cents
+/// (cost likewise); `None` when nothing is owed.
+fn early_cancellation_fee(
+    store: &Store,
+    id: i64,
+    subscription: &Value,
+    now: i64,
+) -> Option<(Decimal, Decimal)> {
+    if subscription["subscriptionPeriod"]["type"] != "year" {
+        return None;
+    }
+    if now - created_at(store, id, subscription)? <= FREE_CANCELLATION_SECS {
+        return None;
+    }
+    let product = &subscription["products"][0];
+    let seats = Decimal::from(product["quantity"].as_i64().unwrap_or(0));
+    // The price is per billing period; a yearly-billed seat's month is a twelfth of it.
+    let months = Decimal::from(
+        period_months(&subscription["billingPeriod"])
+            .as_u32()
+            .max(1),
+    );
+    let month_of = |unit: Decimal| {
+        (unit * seats / months).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
+    Some((
+        month_of(amount_of(&product["unitPrice"])),
+        month_of(amount_of(&product["unitCost"])),
+    ))
 }
 
 /// Completes what is due and bills usage periods that have ended, as of `now`.
@@ -330,7 +393,7 @@ fn bill_usage(store: &mut Store, now: i64) {
                 break;
             }
             let start = DateTime::<Utc>::from_timestamp(from, 0).unwrap_or_default();
-            let Some(end) = start.checked_add_months(period_seconds(&sub["billingPeriod"])) else {
+            let Some(end) = start.checked_add_months(period_months(&sub["billingPeriod"])) else {
                 break;
             };
             let end = end.timestamp();
