@@ -55,8 +55,20 @@ impl NodeConfig {
             .env("PSA_SYNC_LOG_LEVEL", "warn")
             .env_remove("DATABASE_URL")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .kill_on_drop(true);
+        // The node's log, kept beside its data for when a test fails.
+        match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data_dir.join("node.log"))
+        {
+            Ok(log) => {
+                command.stderr(Stdio::from(log));
+            }
+            Err(_) => {
+                command.stderr(Stdio::null());
+            }
+        }
         if let Some(url) = &self.database_url {
             command.env("DATABASE_URL", url);
         }

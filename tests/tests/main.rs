@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod csrf;
 mod engine;
+mod faults;
 mod jobs;
 mod marketplace_client;
 mod marketplace_schemas;

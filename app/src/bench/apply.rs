@@ -36,9 +36,9 @@ pub struct ApplyBench {
 }
 
 /// Services per contract: each change goes on one of them.
-const SERVICES_PER_CONTRACT: usize = 5;
+pub const SERVICES_PER_CONTRACT: usize = 5;
 /// Units every contract service starts with.
-const START_UNITS: i64 = 10;
+pub const START_UNITS: i64 = 10;
 
 pub async fn run_bench(bench: ApplyBench) -> anyhow::Result<()> {
     super::in_throwaway_dir(|settings| async move { run(&settings, bench).await }).await
@@ -113,8 +113,13 @@ async fn run(settings: &Settings, bench: ApplyBench) -> anyhow::Result<()> {
             outcome.refused.first()
         );
     }
+    let synced_in = started.elapsed().as_secs_f64();
     let report = sync::apply_queued(&state.db, client.as_ref(), reseller, &state.node).await?;
     let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "planned and journaled in {synced_in:.1} s, applied in {:.1} s",
+        elapsed - synced_in
+    );
 
     let calls = client.calls();
     let total = client.total_calls();
@@ -152,13 +157,13 @@ async fn run(settings: &Settings, bench: ApplyBench) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Contract `c`'s contract services, in service order: (contract, [(service, contract service)]).
-type Layout = Vec<(i64, i64, Vec<(i64, i64)>)>;
+/// Per contract: (contract, company, [(service, contract service)]).
+pub type Layout = Vec<(i64, i64, Vec<(i64, i64)>)>;
 
 /// Writes the contracts straight into the sandbox's store (set-up is not what is measured):
 /// each seeded company in turn gets a monthly Recurring Service contract with five services of
 /// ten units.
-fn contracts_in_sandbox(sandbox: &AutotaskSandbox, contracts: usize) -> anyhow::Result<Layout> {
+pub fn contracts_in_sandbox(sandbox: &AutotaskSandbox, contracts: usize) -> anyhow::Result<Layout> {
     sandbox
         .write(|store| {
             let entity = |name| schema::entity(name).context("a sandbox entity");
@@ -229,10 +234,10 @@ fn contracts_in_sandbox(sandbox: &AutotaskSandbox, contracts: usize) -> anyhow::
         .context("setting up the sandbox")?
 }
 
-/// One customer per contract (mapped to its company), one product per service (mapped), one
-/// subscription per contract service (bound to the contract), and the change tasks: change `i`
-/// adds 1–3 units to subscription `i mod (contracts × 5)` on a day of November 2026.
-async fn tasks_in_database(
+/// One customer per company (mapped), one product per service (mapped), one subscription per
+/// contract service (bound to its contract), and the change tasks: change `i` adds 1–3 units to
+/// subscription `i mod (contracts × 5)` on a day of November 2026.
+pub async fn tasks_in_database(
     database: &sea_orm::DatabaseConnection,
     reseller: crate::model::ids::ResellerId,
     layout: &Layout,
@@ -252,15 +257,26 @@ async fn tasks_in_database(
         products.push(product);
     }
     let mut subscriptions = Vec::new();
+    // One customer per company (the mapping is one to one); a company may have several of the
+    // contracts, each subscription is bound to its own.
+    let mut customers = std::collections::HashMap::new();
     for (n, (contract, company, services)) in layout.iter().enumerate() {
-        let customer = db::catalog::upsert_customer(
-            database,
-            reseller,
-            &format!("BC{n}"),
-            &format!("Bench customer {n}"),
-        )
-        .await?;
-        db::mappings::set_customer_company(database, reseller, customer, Some(*company)).await?;
+        let customer = match customers.get(company) {
+            Some(customer) => *customer,
+            None => {
+                let customer = db::catalog::upsert_customer(
+                    database,
+                    reseller,
+                    &format!("BC{company}"),
+                    &format!("Bench customer {company}"),
+                )
+                .await?;
+                db::mappings::set_customer_company(database, reseller, customer, Some(*company))
+                    .await?;
+                customers.insert(*company, customer);
+                customer
+            }
+        };
         for (k, _) in services.iter().enumerate() {
             let subscription = db::catalog::upsert_subscription(
                 database,
@@ -272,8 +288,8 @@ async fn tasks_in_database(
                     status: "active".into(),
                     billing_period: "month:1".into(),
                     currency: Some("EUR".into()),
-                    unit_price: Some(Money::default()),
-                    unit_cost: Some(Money::default()),
+                    unit_price: Some(Money::from_e4(100_000)),
+                    unit_cost: Some(Money::from_e4(85_000)),
                     snapshot: json!({}),
                 },
             )

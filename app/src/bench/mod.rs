@@ -1,7 +1,7 @@
 //! `psa-sync bench …`: measurements against the built-in sandboxes, in a throw-away data
 //! directory on SQLite. Performance targets live here, not in timed tests.
 
-mod apply;
+pub mod apply;
 mod check_changes;
 
 use std::future::Future;

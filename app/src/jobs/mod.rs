@@ -35,10 +35,12 @@ pub fn monitor(state: Arc<AppState>) -> Monitor {
         Backend::Sqlite(pool) => workers!(Monitor::new(), sqlite_worker_storage(pool), [
             ping::PingJob => ping::handle,
             check_changes::CheckChangesJob => check_changes::handle,
+            apply_task::ApplyTaskJob => apply_task::handle,
         ]),
         Backend::Postgres(pool) => workers!(Monitor::new(), postgres_worker_storage(pool), [
             ping::PingJob => ping::handle,
             check_changes::CheckChangesJob => check_changes::handle,
+            apply_task::ApplyTaskJob => apply_task::handle,
         ]),
     }
 }

@@ -29,8 +29,9 @@ use crate::model::{
 
 /// How many tasks a batch takes (their reads share requests).
 pub const BATCH: u64 = 200;
-/// How often a task that failed for a passing reason is tried again by itself.
-pub const MAX_ATTEMPTS: i32 = 6;
+/// How often a task that failed for a passing reason is tried again by itself (each try
+/// re-reads first, so a write that landed is never sent again).
+pub const MAX_ATTEMPTS: i32 = 10;
 
 /// What the worker did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -160,15 +161,22 @@ async fn apply_batch(
         Err(e) => {
             let outcome = outcome_of(&e);
             tracing::warn!(reseller = reseller.0, error = %e, "reading Autotask for a batch failed");
-            for (task, _, _) in &work {
-                end_task(db, task, Ending::Failed(outcome, String::new()), report).await?;
+            for (task, steps, _) in &work {
+                end_task(
+                    db,
+                    task,
+                    steps,
+                    Ending::Failed(outcome, String::new()),
+                    report,
+                )
+                .await?;
             }
             return Ok(());
         }
     };
     for (task, mut steps, lines) in work {
-        let ending = apply_task(db, api, &mut steps, &lines, &mut state, &context).await?;
-        end_task(db, &task, ending, report).await?;
+        let ending = apply_task(api, &mut steps, &lines, &mut state, &context).await;
+        end_task(db, &task, &steps, ending, report).await?;
     }
     Ok(())
 }
@@ -223,27 +231,26 @@ fn unclear(error: &AutotaskError) -> bool {
     )
 }
 
+/// Applies a task's pending steps in order, in memory; the caller records how they ended.
 async fn apply_task(
-    db: &DatabaseConnection,
     api: &impl AutotaskApi,
     steps: &mut [JournalStep],
     lines: &[TaskLine],
     state: &mut ContractsState,
     context: &BatchContext,
-) -> anyhow::Result<Ending> {
+) -> Ending {
     for n in 0..steps.len() {
         if matches!(steps[n].status, StepStatus::Done | StepStatus::Skipped) {
             continue;
         }
         let Some(line) = lines.iter().find(|l| l.line.line_no == steps[n].line_no) else {
-            return Ok(Ending::Failed(
+            return Ending::Failed(
                 Outcome::GoneFromAutotask,
                 format!("Line {} of the plan is missing.", steps[n].line_no),
-            ));
+            );
         };
         if !line.selected {
             steps[n].status = StepStatus::Skipped;
-            db::journal::record_step(db, &steps[n]).await?;
             continue;
         }
         let result = apply_step(api, &mut steps[n], line, state, context).await;
@@ -256,7 +263,6 @@ async fn apply_task(
                 if let Some(cs) = contract_service {
                     step.contract_service_id = Some(cs);
                 }
-                db::journal::record_step(db, step).await?;
                 // Later steps of the same service go on the contract service just made.
                 if let Some(cs) = contract_service {
                     let service = line.line.service_id;
@@ -279,14 +285,12 @@ async fn apply_task(
                 step.found = Some(found);
                 step.error_code = Some(outcome.code().into());
                 step.last_error = Some(message.clone());
-                db::journal::record_step(db, step).await?;
-                return Ok(Ending::Conflict(message, outcome));
+                return Ending::Conflict(message, outcome);
             }
             Ok(StepEnd::Unconfirmed) => {
                 step.error_code = Some(Outcome::Unconfirmed.code().into());
                 step.last_error = Some(Outcome::Unconfirmed.sentence().into());
-                db::journal::record_step(db, step).await?;
-                return Ok(Ending::Failed(Outcome::Unconfirmed, String::new()));
+                return Ending::Failed(Outcome::Unconfirmed, String::new());
             }
             Err((outcome, message)) => {
                 if !outcome.retried_automatically() {
@@ -294,12 +298,11 @@ async fn apply_task(
                 }
                 step.error_code = Some(outcome.code().into());
                 step.last_error = Some(message.clone());
-                db::journal::record_step(db, step).await?;
-                return Ok(Ending::Failed(outcome, message));
+                return Ending::Failed(outcome, message);
             }
         }
     }
-    Ok(Ending::Done)
+    Ending::Done
 }
 
 enum StepEnd {
@@ -678,131 +681,116 @@ async fn charge(
     }
 }
 
+/// Records how a task ended: its steps, its status, the subscription and the action log, in one
+/// transaction (a crash before it commits leaves the task `applying`; its steps are checked again
+/// when it is queued again, so nothing is written twice).
 async fn end_task(
     db: &DatabaseConnection,
     task: &Task,
+    steps: &[JournalStep],
     ending: Ending,
     report: &mut ApplyReport,
 ) -> anyhow::Result<()> {
+    use sea_orm::TransactionTrait;
     let reseller = task.reseller;
     let applying = TaskStatus::Applying;
-    match ending {
-        Ending::Done => {
-            let done = applying
+    let txn = db.begin().await.context("starting a transaction")?;
+    for step in steps {
+        db::journal::record_step(&txn, step).await?;
+    }
+    let (to, failure, outcome) = match &ending {
+        Ending::Done => (
+            applying
                 .apply(TaskEvent::Finish)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
-            db::tasks::change_task_status(
-                db,
-                reseller,
-                task.id,
-                applying,
-                done,
-                StatusChange {
-                    failure: Some(None),
-                    claimed_by: Some(None),
-                },
-            )
-            .await?;
-            record_synced(db, task).await?;
-            action_log::record(
-                db,
-                reseller,
-                Outcome::Done.level(),
-                Outcome::Done.code(),
-                Outcome::Done.sentence(),
-                Some(task.id),
-            )
-            .await?;
-            report.done += 1;
-        }
-        Ending::Conflict(message, outcome) => {
-            let to = applying
+                .map_err(|r| anyhow::anyhow!("{r}"))?,
+            None,
+            Outcome::Done,
+        ),
+        Ending::Conflict(message, outcome) => (
+            applying
                 .apply(TaskEvent::Conflict)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
-            let failure = TaskFailure {
+                .map_err(|r| anyhow::anyhow!("{r}"))?,
+            Some(TaskFailure {
                 code: outcome.code().into(),
                 message: format!("{} {message}", outcome.sentence()),
-            };
-            db::tasks::change_task_status(
-                db,
-                reseller,
-                task.id,
-                applying,
-                to,
-                StatusChange {
-                    failure: Some(Some(&failure)),
-                    claimed_by: Some(None),
-                },
-            )
-            .await?;
-            action_log::record(
-                db,
-                reseller,
-                outcome.level(),
-                outcome.code(),
-                &format!("{} {}", failure.message, outcome.action()),
-                Some(task.id),
-            )
-            .await?;
-            report.conflicts += 1;
-        }
-        Ending::Failed(outcome, detail) => {
-            let to = applying
+            }),
+            *outcome,
+        ),
+        Ending::Failed(outcome, detail) => (
+            applying
                 .apply(TaskEvent::Fail)
-                .map_err(|r| anyhow::anyhow!("{r}"))?;
-            let message = if detail.is_empty() {
-                outcome.sentence().to_owned()
-            } else {
-                format!("{} {detail}", outcome.sentence())
-            };
-            let failure = TaskFailure {
+                .map_err(|r| anyhow::anyhow!("{r}"))?,
+            Some(TaskFailure {
                 code: outcome.code().into(),
-                message: message.clone(),
-            };
-            db::tasks::change_task_status(
-                db,
-                reseller,
-                task.id,
-                applying,
-                to,
-                StatusChange {
-                    failure: Some(Some(&failure)),
-                    claimed_by: Some(None),
+                message: if detail.is_empty() {
+                    outcome.sentence().to_owned()
+                } else {
+                    format!("{} {detail}", outcome.sentence())
                 },
-            )
+            }),
+            *outcome,
+        ),
+    };
+    let moved = db::tasks::change_task_status(
+        &txn,
+        reseller,
+        task.id,
+        applying,
+        to,
+        StatusChange {
+            failure: Some(failure.as_ref()),
+            claimed_by: Some(None),
+        },
+    )
+    .await?;
+    if !moved {
+        // Someone moved it meanwhile (a recovery queued it again): leave it to them.
+        txn.rollback().await.context("undoing")?;
+        return Ok(());
+    }
+    if matches!(ending, Ending::Done) {
+        record_synced(&txn, task, steps).await?;
+    }
+    let message = match &failure {
+        Some(f) => format!("{} {}", f.message, outcome.action()),
+        None => outcome.sentence().to_owned(),
+    };
+    action_log::record(
+        &txn,
+        reseller,
+        outcome.level(),
+        outcome.code(),
+        &message,
+        Some(task.id),
+    )
+    .await?;
+    let attempts = steps.iter().map(|s| s.attempts).max().unwrap_or(0);
+    let retry = matches!(ending, Ending::Failed(..))
+        && outcome.retried_automatically()
+        && attempts < MAX_ATTEMPTS;
+    if retry {
+        let again = to
+            .apply(TaskEvent::Retry)
+            .map_err(|r| anyhow::anyhow!("{r}"))?;
+        db::tasks::change_task_status(&txn, reseller, task.id, to, again, Default::default())
             .await?;
-            action_log::record(
-                db,
-                reseller,
-                outcome.level(),
-                outcome.code(),
-                &format!("{message} {}", outcome.action()),
-                Some(task.id),
-            )
-            .await?;
-            let attempts = db::journal::find_steps(db, reseller, task.id)
-                .await?
-                .iter()
-                .map(|s| s.attempts)
-                .max()
-                .unwrap_or(0);
-            if outcome.retried_automatically() && attempts < MAX_ATTEMPTS {
-                let again = to
-                    .apply(TaskEvent::Retry)
-                    .map_err(|r| anyhow::anyhow!("{r}"))?;
-                db::tasks::change_task_status(db, reseller, task.id, to, again, Default::default())
-                    .await?;
-                report.retried += 1;
-            } else {
-                report.failed += 1;
-            }
-        }
+    }
+    txn.commit().await.context("recording how the task ended")?;
+    match ending {
+        Ending::Done => report.done += 1,
+        Ending::Conflict(..) => report.conflicts += 1,
+        Ending::Failed(..) if retry => report.retried += 1,
+        Ending::Failed(..) => report.failed += 1,
     }
     Ok(())
 }
 
 /// A done task leaves the subscription's synced quantity and contract service.
-async fn record_synced(db: &DatabaseConnection, task: &Task) -> anyhow::Result<()> {
+async fn record_synced<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    task: &Task,
+    steps: &[JournalStep],
+) -> anyhow::Result<()> {
     let Some(subscription) = task.subscription else {
         return Ok(());
     };
@@ -812,10 +800,7 @@ async fn record_synced(db: &DatabaseConnection, task: &Task) -> anyhow::Result<(
         }
         TaskType::Billing | TaskType::Renewal => None,
     };
-    let contract_service = db::journal::find_steps(db, task.reseller, task.id)
-        .await?
-        .iter()
-        .find_map(|s| s.contract_service_id);
+    let contract_service = steps.iter().find_map(|s| s.contract_service_id);
     db::mappings::record_synced_subscription(
         db,
         task.reseller,

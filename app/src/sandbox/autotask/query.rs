@@ -4,7 +4,7 @@
 //! JSON keys, operators and field names are matched case-insensitively; strings compare
 //! case-insensitively, as SQL Server's default collation does [I].
 
-use std::cmp::Ordering;
+use std::{cmp::Ordering, collections::BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -206,6 +206,41 @@ fn or_conditions(conditions: &[Condition]) -> usize {
         .sum()
 }
 
+/// The ids a query pins `field` to, when one of its top-level (ANDed) conditions is an `eq` or
+/// `in` on it; `None` when nothing pins it. Lets the sandbox skip records no row can match.
+pub fn pinned(conditions: &[Condition], field: &str) -> Option<BTreeSet<i64>> {
+    let mut pinned: Option<BTreeSet<i64>> = None;
+    for condition in conditions {
+        let Condition::Leaf {
+            op: op @ (Op::Eq | Op::In),
+            field: name,
+            value: Some(value),
+            ..
+        } = condition
+        else {
+            continue;
+        };
+        if *name != field {
+            continue;
+        }
+        let values = match op {
+            Op::In => value.as_array().cloned().unwrap_or_default(),
+            _ => vec![value.clone()],
+        };
+        let ids: BTreeSet<i64> = values
+            .iter()
+            .filter_map(as_number)
+            .filter(|n| n.fract() == 0.0)
+            .map(|n| n as i64)
+            .collect();
+        pinned = Some(match pinned {
+            Some(earlier) => earlier.intersection(&ids).copied().collect(),
+            None => ids,
+        });
+    }
+    pinned
+}
+
 /// Whether a record satisfies every top-level condition (they are ANDed).
 pub fn matches(conditions: &[Condition], record: &Record) -> bool {
     conditions.iter().all(|c| holds(c, record))
@@ -249,6 +284,14 @@ fn holds(condition: &Condition, record: &Record) -> bool {
 }
 
 fn in_list(kind: Kind, actual: &Value, list: &Value) -> bool {
+    if matches!(kind, Kind::Integer | Kind::Long | Kind::Double) && !actual.is_null() {
+        let Some(actual) = as_number(actual) else {
+            return false;
+        };
+        return list
+            .as_array()
+            .is_some_and(|items| items.iter().any(|w| as_number(w) == Some(actual)));
+    }
     list.as_array().is_some_and(|items| {
         items
             .iter()
@@ -374,6 +417,33 @@ mod tests {
         assert!(!matches(
             &q.conditions,
             &record(json!({"companyName":"Contoso"}))
+        ));
+    }
+
+    #[test]
+    fn ids_pinned_by_top_level_eq_and_in_conditions_are_found() {
+        let units = entity("ContractServiceUnits").unwrap();
+        let q = parse(
+            units,
+            &json!({"filter":[
+                {"op":"in","field":"contractID","value":[1, 2, "3"]},
+                {"op":"eq","field":"contractID","value":2},
+                {"op":"or","items":[{"op":"eq","field":"contractServiceID","value":9}]}
+            ]}),
+        )
+        .unwrap();
+        assert_eq!(
+            pinned(&q.conditions, "contractID"),
+            Some(BTreeSet::from([2]))
+        );
+        assert_eq!(
+            pinned(&q.conditions, "contractServiceID"),
+            None,
+            "an OR group pins nothing"
+        );
+        assert!(matches(
+            &q.conditions,
+            &record(json!({"contractID": 2.0, "contractServiceID": 9}))
         ));
     }
 

@@ -11,28 +11,44 @@ use serde_json::{Value, json};
 use super::answers::{
     body_json, errors, method_not_allowed, not_found, ok, query_params, rest_root,
 };
-use super::query::{self, Cursor, Query};
+use super::query::{self, Condition, Cursor, Query};
 use super::schema::{self, Entity};
 use super::service::AutotaskSandbox;
 use super::store::{Record, Store, int_of};
 use super::units;
 
 /// The records of an entity as a query sees them, in ascending id order.
+/// `conditions` are those `keep` applies, or none: they only let derived rows be skipped early.
 pub(super) fn records_of(
     sandbox: &AutotaskSandbox,
     entity: &Entity,
+    conditions: &[Condition],
     keep: impl Fn(&Record) -> bool,
 ) -> Vec<Record> {
     sandbox.read(|store| {
         let mut records: Vec<Record> = if entity.name == "ContractServiceUnits" {
-            units::all_rows(store)
-        } else {
+            let services = query::pinned(conditions, "contractServiceID");
+            let contracts = query::pinned(conditions, "contractID");
+            units::rows_of(store, |cs, contract| {
+                services.as_ref().is_none_or(|s| s.contains(&cs))
+                    && contracts.as_ref().is_none_or(|c| c.contains(&contract))
+            })
+            .into_iter()
+            .filter(|r| keep(r))
+            .collect()
+        } else if entity.name == "ContractServices" {
             store
                 .table(entity.name)
                 .map(|r| view(store, entity, r))
+                .filter(|r| keep(r))
+                .collect()
+        } else {
+            store
+                .table(entity.name)
+                .filter(|r| keep(r))
+                .cloned()
                 .collect()
         };
-        records.retain(|r| keep(r));
         records.sort_by_key(|r| int_of(r, "id").unwrap_or(0));
         records
     })
@@ -57,7 +73,7 @@ pub(super) fn get_one(sandbox: &AutotaskSandbox, entity: &'static Entity, id: i6
     if !entity.can_query {
         return method_not_allowed(&Method::GET);
     }
-    match records_of(sandbox, entity, |r| int_of(r, "id") == Some(id)).pop() {
+    match records_of(sandbox, entity, &[], |r| int_of(r, "id") == Some(id)).pop() {
         Some(record) => ok(json!({"item": query::project(entity, &record, None)})),
         None => not_found(),
     }
@@ -98,7 +114,10 @@ pub(super) fn query_first(
         Err(message) => return errors(StatusCode::INTERNAL_SERVER_ERROR, vec![message]),
     };
     if count {
-        let n = records_of(sandbox, entity, |r| query::matches(&parsed.conditions, r)).len();
+        let n = records_of(sandbox, entity, &parsed.conditions, |r| {
+            query::matches(&parsed.conditions, r)
+        })
+        .len();
         return ok(json!({"queryCount": n}));
     }
     let cursor = Cursor {
@@ -148,7 +167,7 @@ pub(super) fn page(
     parsed: &Query,
     cursor: Cursor,
 ) -> HttpResponse {
-    let matching = records_of(sandbox, entity, |r| {
+    let matching = records_of(sandbox, entity, &parsed.conditions, |r| {
         int_of(r, "id").is_some_and(|id| id > cursor.last_id)
             && query::matches(&parsed.conditions, r)
     });

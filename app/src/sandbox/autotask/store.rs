@@ -1,7 +1,7 @@
 //! The emulator's data: every record as a JSON object keyed by entity and id, kept in one file
 //! in the data directory so that it survives restarts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,17 @@ pub struct Store {
     pub users: Vec<ApiUser>,
     /// Entity name → id → record.
     pub tables: BTreeMap<String, BTreeMap<i64, Record>>,
+    /// Records inserted, handed out for change or removed since the last `take_changes`.
+    #[serde(skip)]
+    pub touched: BTreeSet<(String, i64)>,
+}
+
+/// What one write changed, as the sandbox appends it to its log: each touched record as it is
+/// now (`None` when removed). Replaying it is idempotent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Changes {
+    pub next_id: i64,
+    pub records: Vec<(String, i64, Option<Record>)>,
 }
 
 impl Store {
@@ -87,7 +98,9 @@ impl Store {
     }
 
     pub fn get_mut(&mut self, entity: &str, id: i64) -> Option<&mut Record> {
-        self.tables.get_mut(entity)?.get_mut(&id)
+        let record = self.tables.get_mut(entity)?.get_mut(&id)?;
+        self.touched.insert((entity.to_owned(), id));
+        Some(record)
     }
 
     /// Inserts a record under a fresh id and returns the id.
@@ -98,12 +111,44 @@ impl Store {
             .entry(entity.to_owned())
             .or_default()
             .insert(id, record);
+        self.touched.insert((entity.to_owned(), id));
         id
     }
 
     /// Removes a record and returns it.
     pub fn remove(&mut self, entity: &str, id: i64) -> Option<Record> {
+        self.touched.insert((entity.to_owned(), id));
         self.tables.get_mut(entity)?.remove(&id)
+    }
+
+    /// What changed since the last call, or `None` when nothing did.
+    pub fn take_changes(&mut self) -> Option<Changes> {
+        if self.touched.is_empty() {
+            return None;
+        }
+        let records = std::mem::take(&mut self.touched)
+            .into_iter()
+            .map(|(entity, id)| {
+                let now = self.get(&entity, id).cloned();
+                (entity, id, now)
+            })
+            .collect();
+        Some(Changes {
+            next_id: self.next_id,
+            records,
+        })
+    }
+
+    /// Puts back what a logged write changed.
+    pub fn replay(&mut self, changes: Changes) {
+        self.next_id = self.next_id.max(changes.next_id);
+        for (entity, id, record) in changes.records {
+            let table = self.tables.entry(entity).or_default();
+            match record {
+                Some(record) => table.insert(id, record),
+                None => table.remove(&id),
+            };
+        }
     }
 
     pub fn user(&self, username: &str) -> Option<&ApiUser> {

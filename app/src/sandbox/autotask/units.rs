@@ -4,6 +4,8 @@
 //! service's `unitPrice`/`unitCost` and the adjustments' `adjustedUnitPrice`/`adjustedUnitCost`
 //! only, never from `ContractServices.adjustedPrice` (reference §8.9.4).
 
+use std::collections::BTreeMap;
+
 use rust_decimal::{Decimal, prelude::FromPrimitive, prelude::ToPrimitive};
 use serde_json::{Value, json};
 
@@ -67,14 +69,30 @@ fn number(value: Decimal) -> Value {
     value.to_f64().map_or(Value::Null, Value::from)
 }
 
-/// Every ContractServiceUnits row, with stable ids (contract service id × 10,000 + row number).
-pub fn all_rows(store: &Store) -> Vec<Record> {
+/// The ContractServiceUnits rows of the contract services `wanted` lets through (given the
+/// contract service's id and its contract's), with stable ids (contract service id × 10,000 +
+/// row number). Rows are computed only for those, so a query pinned to a few contracts stays
+/// cheap however many the sandbox holds.
+pub fn rows_of(store: &Store, wanted: impl Fn(i64, i64) -> bool) -> Vec<Record> {
+    let services: Vec<(i64, i64, &Record)> = store
+        .table("ContractServices")
+        .filter_map(|cs| Some((int_of(cs, "id")?, int_of(cs, "contractID")?, cs)))
+        .filter(|(cs_id, contract_id, _)| wanted(*cs_id, *contract_id))
+        .collect();
+    let mut adjustments: BTreeMap<i64, Vec<UnitChange>> = services
+        .iter()
+        .map(|(id, _, _)| (*id, Vec::new()))
+        .collect();
+    for adjustment in store.table("ContractServiceAdjustments") {
+        if let Some(changes) =
+            int_of(adjustment, "contractServiceID").and_then(|id| adjustments.get_mut(&id))
+        {
+            changes.push(change_of(adjustment));
+        }
+    }
     let mut rows = Vec::new();
-    for cs in store.table("ContractServices") {
-        let (Some(cs_id), Some(contract)) = (
-            int_of(cs, "id"),
-            int_of(cs, "contractID").and_then(|id| store.get("Contracts", id)),
-        ) else {
+    for (cs_id, contract_id, cs) in services {
+        let Some(contract) = store.get("Contracts", contract_id) else {
             continue;
         };
         let (Some(start), Some(end)) =
@@ -82,7 +100,7 @@ pub fn all_rows(store: &Store) -> Vec<Record> {
         else {
             continue;
         };
-        let changes = adjustments_of(store, cs_id);
+        let changes = adjustments.remove(&cs_id).unwrap_or_default();
         let service = int_of(cs, "serviceID").and_then(|id| store.get("Services", id));
         // The price in force is the contract service's own until an adjustment carries another;
         // `adjustedPrice` is stored but never read here (reference §8.9.4: it is missing from

@@ -100,7 +100,7 @@ pub(super) fn contract_child(
         return not_found();
     }
     if *method == Method::GET {
-        let records = records_of(sandbox, entity, |r| {
+        let records = records_of(sandbox, entity, &[], |r| {
             int_of(r, "contractID") == Some(contract)
         });
         return match child_id {
