@@ -291,3 +291,61 @@ async fn a_thousand_tasks_survive_faults_and_two_kills_with_every_unit_and_charg
     );
     node.kill().await;
 }
+
+#[tokio::test]
+async fn an_autotask_that_stays_down_fails_the_task_after_its_tries_and_the_worker_stops() {
+    use psa_sync::model::task::TaskType;
+    let app = tests::spawn_app().await;
+    let r = tests::engine::Reseller::new(
+        &app,
+        "Contoso Ltd",
+        "Microsoft 365 E3 (Monthly)",
+        1,
+        (day(2026, 1, 1), day(2027, 12, 31)),
+    )
+    .await;
+    let sub = r
+        .subscription(&app, "E3 for Contoso", "month:1", "36.00")
+        .await;
+    let task = r
+        .task(&app, sub, TaskType::Sales, (0, 3), day(2026, 11, 20))
+        .await;
+    let client = app.autotask_client();
+    let synced = sync::sync_tasks(app.db(), &client, r.id, &[task])
+        .await
+        .unwrap();
+    assert_eq!(synced.queued, [task]);
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.error_rate = 1.0);
+
+    let report = sync::apply_queued(app.db(), &client, r.id, "test-node")
+        .await
+        .unwrap();
+    app.autotask_sandbox
+        .update_faults(|f| f.injected.error_rate = 0.0);
+    assert_eq!(
+        (report.retried, report.failed, report.done),
+        (sync::MAX_ATTEMPTS as usize - 1, 1, 0),
+        "{report:?}"
+    );
+    let failed = db::tasks::find_task_for_reseller(app.db(), r.id, task)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.status, TaskStatus::Failed);
+    assert_eq!(failed.failure.unwrap().code, "APL22");
+    assert_eq!(r.units_on(day(2026, 11, 20)).await, 0, "nothing written");
+
+    // Once Autotask is back, a retry writes it.
+    assert_eq!(
+        sync::resolve(app.db(), r.id, task, sync::Resolution::Retry)
+            .await
+            .unwrap(),
+        Ok(TaskStatus::Queued)
+    );
+    let again = sync::apply_queued(app.db(), &client, r.id, "test-node")
+        .await
+        .unwrap();
+    assert_eq!(again.done, 1, "{again:?}");
+    assert_eq!(r.units_on(day(2026, 11, 20)).await, 3);
+}

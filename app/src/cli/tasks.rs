@@ -85,11 +85,12 @@ pub async fn plan(settings: &Settings, id: i64) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Err(why)) => {
-            println!("task {id} cannot be planned: {why}");
-            println!("  {}", why.outcome.action());
-            Ok(())
+            anyhow::bail!(
+                "task {id} cannot be planned: {why} {}",
+                why.outcome.action()
+            )
         }
-        None => Ok(()),
+        None => anyhow::bail!("task {id} could not be planned"),
     }
 }
 
@@ -115,12 +116,14 @@ pub async fn sync(settings: &Settings, ids: &[i64], ready: bool) -> anyhow::Resu
         by_reseller.entry(task.reseller).or_default().push(task.id);
     }
     let node = format!("cli-{}", std::process::id());
+    let mut not_done = 0;
     for (reseller, ids) in by_reseller {
         let Some(client) = connections.autotask(reseller).await? else {
             println!(
                 "reseller {reseller}: {}",
                 sync::Outcome::NoConnection.sentence()
             );
+            not_done += ids.len();
             continue;
         };
         let outcome = sync::sync_tasks(&database, client.as_ref(), reseller, &ids).await?;
@@ -130,6 +133,9 @@ pub async fn sync(settings: &Settings, ids: &[i64], ready: bool) -> anyhow::Resu
         let report = sync::apply_queued(&database, client.as_ref(), reseller, &node).await?;
         for id in ids {
             if let Some(task) = db::tasks::find_task(&database, id).await? {
+                if task.status != TaskStatus::Done {
+                    not_done += 1;
+                }
                 match &task.failure {
                     Some(f) => {
                         println!("task {id}: {:?} — {} ({})", task.status, f.message, f.code)
@@ -146,5 +152,10 @@ pub async fn sync(settings: &Settings, ids: &[i64], ready: bool) -> anyhow::Resu
             client.total_calls()
         );
     }
+    anyhow::ensure!(
+        not_done == 0,
+        "{not_done} of {} tasks did not end done",
+        tasks.len()
+    );
     Ok(())
 }

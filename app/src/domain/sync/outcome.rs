@@ -227,4 +227,39 @@ mod tests {
             assert!(outcome.action().ends_with('.'), "{outcome:?}");
         }
     }
+
+    /// The README's row for an outcome.
+    fn readme_row(outcome: Outcome) -> String {
+        let level = match outcome.level() {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        };
+        let retried = if outcome.retried_automatically() {
+            "yes"
+        } else {
+            "no"
+        };
+        format!(
+            "| `{}` | {level} | {} | {} | {retried} |",
+            outcome.code(),
+            outcome.sentence(),
+            outcome.action()
+        )
+    }
+
+    #[test]
+    fn the_readme_lists_every_outcome_as_the_code_says_it() {
+        let readme = include_str!("../../../../README.md");
+        let missing: Vec<String> = Outcome::ALL
+            .into_iter()
+            .map(readme_row)
+            .filter(|row| !readme.lines().any(|line| line == row))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "README rows missing or out of date:\n{}",
+            missing.join("\n")
+        );
+    }
 }

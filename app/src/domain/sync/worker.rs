@@ -161,11 +161,15 @@ async fn apply_batch(
         Err(e) => {
             let outcome = outcome_of(&e);
             tracing::warn!(reseller = reseller.0, error = %e, "reading Autotask for a batch failed");
-            for (task, steps, _) in &work {
+            for (task, mut steps, _) in work {
+                // The try counts, or a long outage would be tried again without end.
+                for step in steps.iter_mut().filter(|s| s.status == StepStatus::Pending) {
+                    step.attempts += 1;
+                }
                 end_task(
                     db,
-                    task,
-                    steps,
+                    &task,
+                    &steps,
                     Ending::Failed(outcome, String::new()),
                     report,
                 )
