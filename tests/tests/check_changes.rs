@@ -559,3 +559,56 @@ async fn a_run_no_worker_took_is_given_up_after_ten_minutes_and_the_button_works
             .any(|e| e.code == "CHK96" && e.level == Level::Error)
     );
 }
+
+#[tokio::test]
+async fn a_subscription_whose_price_is_not_a_number_skips_its_order_with_the_field_named() {
+    let app = spawn_app().await;
+    let reseller = reseller(&app).await;
+    let client = app.marketplace_client();
+    app.check_changes(reseller, &client).await.unwrap();
+    app.marketplace_sandbox
+        .update_faults(|f| f.completion_delay_secs = 0);
+    let order = client
+        .place_order(&sales("1000020", line(1, false, 3)))
+        .await
+        .unwrap();
+    assert_eq!(client.order(&order.id).await.unwrap().status, "completed");
+    // The sale made the newest subscription; its price becomes text.
+    let subscription = app
+        .marketplace_sandbox
+        .write(|store| {
+            let (id, sub) = store.subscriptions.iter_mut().next_back().unwrap();
+            sub["products"][0]["unitPrice"]["amount"] = serde_json::json!("n/a");
+            *id
+        })
+        .unwrap();
+
+    let outcome = app.check_changes(reseller, &client).await.unwrap();
+    assert_eq!(
+        (outcome.tasks_created, outcome.unreadable),
+        (0, 1),
+        "{outcome:?}"
+    );
+    let log = psa_sync::domain::action_log::recent_entries(app.db(), reseller)
+        .await
+        .unwrap();
+    let skipped: Vec<&str> = log
+        .iter()
+        .filter(|e| e.code == "CHK12")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        skipped.iter().any(|m| m.starts_with(&format!(
+            "Order {} was skipped: its subscription {subscription} could not be read (field products[0].unitPrice.amount",
+            order.id
+        ))),
+        "{skipped:?}"
+    );
+    assert!(
+        !tasks(&app, reseller)
+            .await
+            .iter()
+            .any(|t| t.order.mp_order_id == order.id),
+        "no task from an order whose price cannot be read"
+    );
+}

@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod csrf;
 mod engine;
+mod engine_refusals;
 mod faults;
 mod jobs;
 mod marketplace_client;

@@ -20,6 +20,9 @@ pub enum Outcome {
     /// An earlier task of the subscription is still to be written, and the service is not on
     /// the contract yet: there are no units to plan on top of until that task creates them.
     WaitsForEarlierTask,
+    /// The contract the subscription is bound to no longer fits it (inactive, ended, another
+    /// billing period, no longer Recurring Service).
+    ContractNoLongerFits,
     /// The contract or service is not (or no longer) in Autotask, or lacks what the plan needs.
     GoneFromAutotask,
     /// Autotask shows other units than the plan expected.
@@ -65,6 +68,7 @@ impl Outcome {
             Outcome::SeveralContracts => "PLN05",
             Outcome::PlanRefused => "PLN06",
             Outcome::WaitsForEarlierTask => "PLN07",
+            Outcome::ContractNoLongerFits => "PLN08",
         }
     }
 
@@ -96,6 +100,9 @@ impl Outcome {
             Outcome::PlanRefused => "The rules cannot plan this order.",
             Outcome::WaitsForEarlierTask => {
                 "An earlier task of this subscription, which puts its service on the contract, is not written yet."
+            }
+            Outcome::ContractNoLongerFits => {
+                "The contract this subscription is on can no longer take it."
             }
             Outcome::GoneFromAutotask => {
                 "The contract or service is no longer in Autotask as the plan needs it."
@@ -145,6 +152,9 @@ impl Outcome {
             Outcome::WaitsForEarlierTask => {
                 "Sync this task again once the earlier one is done (or ignored)."
             }
+            Outcome::ContractNoLongerFits => {
+                "Put the contract right in Autotask (Recurring Service, active, in force on the order's date, same billing period), then sync again."
+            }
             Outcome::GoneFromAutotask => {
                 "Check the contract and service in Autotask, then re-plan the task."
             }
@@ -168,6 +178,11 @@ impl Outcome {
         }
     }
 
+    /// The outcome a stored code names.
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
     /// Whether a worker tries the task again by itself (the journal makes it safe).
     pub fn retried_automatically(self) -> bool {
         matches!(
@@ -177,7 +192,7 @@ impl Outcome {
     }
 
     /// Every outcome, for the README and tests.
-    pub const ALL: [Outcome; 19] = [
+    pub const ALL: [Outcome; 20] = [
         Outcome::Done,
         Outcome::NothingToDo,
         Outcome::NoSubscription,
@@ -187,6 +202,7 @@ impl Outcome {
         Outcome::SeveralContracts,
         Outcome::PlanRefused,
         Outcome::WaitsForEarlierTask,
+        Outcome::ContractNoLongerFits,
         Outcome::GoneFromAutotask,
         Outcome::UnitsConflict,
         Outcome::PriceConflict,

@@ -15,6 +15,7 @@ use crate::db;
 use crate::domain::assumptions::{self, FEE_DETAIL_TYPES};
 use crate::domain::autotask_view::{Catalog, ContractsState};
 use crate::domain::billing_period::period_containing;
+use crate::domain::contracts::eligibility;
 use crate::domain::mapping::{Missing, readiness};
 use crate::domain::{invoice, plan};
 use crate::marketplace::models::OrderDetail;
@@ -24,7 +25,7 @@ use crate::model::{
     money::Money,
     plan::{
         ContractTerms, Fee, InvoicePreview, OnContract, PendingChange, PlanInput, PlannedLine,
-        Usage,
+        PriceSource, Usage,
     },
     task::{Task, TaskType},
 };
@@ -79,6 +80,15 @@ struct Prepared {
     fee_service: Option<i64>,
 }
 
+/// What a person chose on the review step, planned with instead of the task's own values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// The price source instead of the reseller's default.
+    pub price_source: Option<PriceSource>,
+    /// The order's effective date instead of the one Check Changes found.
+    pub effective_date: Option<NaiveDate>,
+}
+
 /// Plans the tasks (in the order given, oldest first); each gets a plan or the reason it has
 /// none. An Autotask failure on the shared reads fails them all with its outcome.
 pub async fn plan_tasks(
@@ -86,6 +96,27 @@ pub async fn plan_tasks(
     api: &impl AutotaskApi,
     tasks: &[Task],
 ) -> anyhow::Result<Vec<Result<TaskPlan, NotPlanned>>> {
+    plan_tasks_with(db, api, tasks, PlanOptions::default()).await
+}
+
+/// [`plan_tasks`] with a person's choices.
+pub async fn plan_tasks_with(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    tasks: &[Task],
+    options: PlanOptions,
+) -> anyhow::Result<Vec<Result<TaskPlan, NotPlanned>>> {
+    let tasks: Vec<Task> = tasks
+        .iter()
+        .cloned()
+        .map(|mut task| {
+            if let Some(date) = options.effective_date {
+                task.effective_date = Some(date);
+            }
+            task
+        })
+        .collect();
+    let tasks = tasks.as_slice();
     let mut results: Vec<Option<Result<TaskPlan, NotPlanned>>> = vec![None; tasks.len()];
     let mut prepared: Vec<(usize, Prepared)> = Vec::new();
     for (n, task) in tasks.iter().enumerate() {
@@ -94,7 +125,7 @@ pub async fn plan_tasks(
             Err(why) => results[n] = Some(Err(why)),
         }
     }
-    let outcome = plan_prepared(db, api, &prepared).await?;
+    let outcome = plan_prepared(db, api, &prepared, options.price_source).await?;
     match outcome {
         Ok(plans) => {
             for ((n, _), plan) in prepared.iter().zip(plans) {
@@ -178,6 +209,7 @@ async fn plan_prepared(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
     prepared: &[(usize, Prepared)],
+    price_source: Option<PriceSource>,
 ) -> anyhow::Result<Result<Plans, NotPlanned>> {
     if prepared.is_empty() {
         return Ok(Ok(Vec::new()));
@@ -199,9 +231,12 @@ async fn plan_prepared(
         Ok(s) => s,
         Err(e) => return Ok(Err(NotPlanned::new(outcome_of(&e), ""))),
     };
-    let settings = db::settings::find_rule_settings(db, reseller)
+    let mut settings = db::settings::find_rule_settings(db, reseller)
         .await
         .context("reading the rule settings")?;
+    if let Some(source) = price_source {
+        settings.price_source = source;
+    }
     let cs_ids: Vec<i64> = state.contract_services.iter().map(|cs| cs.id).collect();
     let mut pending: HashMap<i64, Vec<PendingChange>> = HashMap::new();
     let own: Vec<_> = prepared.iter().map(|(_, p)| p.task.id).collect();
@@ -291,6 +326,19 @@ fn plan_one(
     pending: &mut HashMap<i64, Vec<PendingChange>>,
     settings: crate::model::plan::RuleSettings,
 ) -> Result<TaskPlan, NotPlanned> {
+    let d = effective_date(&p.task);
+    // A bound subscription stays on its contract (design §3), so the contract is checked
+    // again here: Autotask may have ended, deactivated or re-periodised it since.
+    if let Some(bound) = catalog.contracts.get(&p.contract) {
+        let billing = &p.subscription.billing_period;
+        let cycle = assumptions::period_of_marketplace(billing);
+        if let Err(why) = eligibility(bound, picklists, d, cycle, billing) {
+            return Err(NotPlanned::new(
+                Outcome::ContractNoLongerFits,
+                format!("{}: {why}.", bound.contract_name),
+            ));
+        }
+    }
     let Some(contract) = catalog.terms(p.contract, picklists) else {
         return Err(NotPlanned::new(
             Outcome::GoneFromAutotask,
@@ -306,7 +354,6 @@ fn plan_one(
             format!("Service {} is not in Autotask.", p.service),
         ));
     };
-    let d = effective_date(&p.task);
     let order: Option<OrderDetail> = p
         .task
         .order_snapshot

@@ -429,6 +429,28 @@ async fn new_contract_service(
     }
 }
 
+/// The step's contract service, if Autotask still has it on the contract: one removed since
+/// the plan shows no units, which must not read as "before" and be written to.
+fn on_contract(step: &JournalStep, state: &ContractsState) -> Result<i64, (Outcome, String)> {
+    match step.contract_service_id {
+        Some(cs)
+            if state
+                .contract_services
+                .iter()
+                .any(|c| c.id == cs && c.contract_id == step.contract_id) =>
+        {
+            Ok(cs)
+        }
+        _ => Err((
+            Outcome::GoneFromAutotask,
+            format!(
+                "The service is not on contract {} any more.",
+                step.contract_id
+            ),
+        )),
+    }
+}
+
 /// Units Autotask shows on the step's date, with what this batch wrote since it read them.
 fn units_found(
     state: &ContractsState,
@@ -449,12 +471,7 @@ async fn unit_change(
     step: &mut JournalStep,
     state: &mut ContractsState,
 ) -> StepResult {
-    let Some(cs) = step.contract_service_id else {
-        return Err((
-            Outcome::GoneFromAutotask,
-            "The service is not on the contract any more.".into(),
-        ));
-    };
+    let cs = on_contract(step, state)?;
     let written = written_on(state, cs);
     let found = units_found(state, cs, step.effective_date, &written);
     match check(step, found) {
@@ -538,12 +555,7 @@ async fn price_change(
     state: &mut ContractsState,
     context: &BatchContext,
 ) -> StepResult {
-    let Some(cs) = step.contract_service_id else {
-        return Err((
-            Outcome::GoneFromAutotask,
-            "The service is not on the contract any more.".into(),
-        ));
-    };
+    let cs = on_contract(step, state)?;
     let Some(terms) = context.terms.get(&step.contract_id) else {
         return Err((
             Outcome::GoneFromAutotask,
