@@ -97,29 +97,58 @@ impl Reseller {
         billing: &str,
         price: &str,
     ) -> SubscriptionRowId {
-        let customer = db::catalog::upsert_customer(app.db(), self.id, &format!("MP-{name}"), name)
+        let subscription = self
+            .unmapped_subscription(app, name, name, billing, price)
+            .await;
+        let sub = db::mappings::find_subscription_by_row(app.db(), self.id, subscription)
             .await
-            .expect("customer");
-        db::mappings::set_customer_company(app.db(), self.id, customer, Some(self.company))
+            .expect("subscription")
+            .expect("found");
+        db::mappings::set_customer_company(app.db(), self.id, sub.customer, Some(self.company))
             .await
             .expect("customer mapped");
+        db::mappings::set_product_service(
+            app.db(),
+            self.id,
+            sub.product.expect("a product"),
+            Some(self.service),
+        )
+        .await
+        .expect("product mapped");
+        db::mappings::bind_subscription_to_contract(app.db(), self.id, subscription, self.contract)
+            .await
+            .expect("bound");
+        subscription
+    }
+
+    /// A subscription of a new marketplace customer and product, nothing mapped or bound, as
+    /// Check Changes leaves a first order.
+    pub async fn unmapped_subscription(
+        &self,
+        app: &TestApp,
+        customer: &str,
+        product: &str,
+        billing: &str,
+        price: &str,
+    ) -> SubscriptionRowId {
+        let customer =
+            db::catalog::upsert_customer(app.db(), self.id, &format!("MP-{customer}"), customer)
+                .await
+                .expect("customer");
         let key = ProductKey {
-            mpn: format!("MPN-{name}"),
+            mpn: format!("MPN-{product}"),
             vendor: "Microsoft".into(),
             billing_period: billing.into(),
             subscription_period: billing.into(),
         };
-        let product = db::catalog::upsert_product(app.db(), self.id, &key, name)
+        let product = db::catalog::upsert_product(app.db(), self.id, &key, product)
             .await
             .expect("product");
-        db::mappings::set_product_service(app.db(), self.id, product, Some(self.service))
-            .await
-            .expect("product mapped");
-        let subscription = db::catalog::upsert_subscription(
+        db::catalog::upsert_subscription(
             app.db(),
             self.id,
             &SubscriptionSnapshot {
-                mp_subscription_id: format!("SUB-{name}"),
+                mp_subscription_id: format!("SUB-{}-{}", customer.0, product.0),
                 customer,
                 product: Some(product),
                 status: "active".into(),
@@ -131,16 +160,8 @@ impl Reseller {
             },
         )
         .await
-        .expect("subscription");
-        db::mappings::bind_subscription_to_contract(
-            app.db(),
-            self.id,
-            subscription.id,
-            self.contract,
-        )
-        .await
-        .expect("bound");
-        subscription.id
+        .expect("subscription")
+        .id
     }
 
     /// Records a task of the subscription as Check Changes would: its order on `date`.

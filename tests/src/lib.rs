@@ -27,6 +27,7 @@ use tokio::{sync::oneshot, task::JoinHandle};
 
 pub mod autotask;
 pub mod engine;
+pub mod forms;
 pub mod node;
 pub mod orders;
 pub mod postgres;

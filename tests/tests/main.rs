@@ -28,3 +28,4 @@ mod storage;
 mod support;
 mod tasks_page;
 mod tenancy;
+mod wizard;

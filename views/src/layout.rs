@@ -52,6 +52,9 @@ button.secondary{background:#e6ebf1;color:#1d2530}button:disabled{opacity:.55;cu
 .warning{background:#fff7e0;border:1px solid #e8c766;padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:10px;font-size:.8rem;background:#e6ebf1}
 .empty{color:#5a6778;padding:1rem 0}
+nav.steps{display:flex;gap:.5rem;margin:.5rem 0 1rem}nav.steps .step{padding:.35rem .8rem;border-radius:4px;background:#e6ebf1;color:#1d2530;text-decoration:none}
+nav.steps .current{background:#1f3a5f;color:#fff}nav.steps .later{opacity:.5}
+.field-error{color:#a11d1d;font-size:.85rem;margin-top:.15rem}table.review input{max-width:14rem}
 "#;
 
 /// The document shell shared by every page.

@@ -14,3 +14,4 @@ pub mod mapping;
 pub mod plan;
 pub mod sync;
 pub mod tasks;
+pub mod wizard;

@@ -10,9 +10,11 @@ pub mod errors;
 pub mod health;
 pub mod labels;
 pub mod pages;
+pub mod review;
 pub mod session;
 pub mod settings;
 pub mod tasks;
+pub mod wizard;
 
 /// Every route of the web interface.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,6 +34,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}", web::get().to(tasks::detail))
         .route("/tasks/{id}/ignore", web::post().to(tasks::ignore))
         .route("/tasks/{id}/unignore", web::post().to(tasks::unignore))
+        .route("/tasks/{id}/wizard", web::get().to(wizard::start))
+        .route("/tasks/{id}/customer", web::get().to(wizard::customer_form))
+        .route(
+            "/tasks/{id}/customer",
+            web::post().to(wizard::customer_choose),
+        )
+        .route("/tasks/{id}/product", web::get().to(wizard::product_form))
+        .route(
+            "/tasks/{id}/product",
+            web::post().to(wizard::product_choose),
+        )
+        .route("/tasks/{id}/contract", web::get().to(wizard::contract_form))
+        .route(
+            "/tasks/{id}/contract",
+            web::post().to(wizard::contract_choose),
+        )
+        .route("/tasks/{id}/review", web::get().to(review::review))
+        .route("/tasks/{id}/sync", web::post().to(review::sync_all))
+        .route("/tasks/{id}/progress", web::get().to(review::progress))
+        .route(
+            "/tasks/{id}/progress/panel",
+            web::get().to(review::progress_fragment),
+        )
+        .route("/tasks/{id}/resolve", web::post().to(review::resolve))
         .route("/settings", web::get().to(settings::show))
         .route(
             "/settings/autotask",

@@ -5,17 +5,20 @@ use serde::Deserialize;
 use views::labels::{StatusLabel, TypeLabel};
 use views::pages::tasks::{TaskDetail, TaskFilters, TaskRow, task_detail, task_list};
 
+use crate::domain::sync::Outcome;
 use crate::domain::tasks::{self, TaskError};
+use crate::domain::wizard::{self, Step, WizardFacts};
 use crate::model::{
     catalog::Customer,
     ids::{CustomerRowId, TaskId},
-    task::{Task, TaskEvent, TaskFilter},
+    task::{Task, TaskEvent, TaskFilter, TaskStatus},
 };
 use crate::routes::{
     auth::see_other,
     errors::AppError,
     labels::{status_label, status_of, type_label, type_of},
     session::{CurrentUser, flash, page_context},
+    wizard::step_url,
 };
 use crate::state::AppState;
 
@@ -155,10 +158,25 @@ pub async fn detail(
     CurrentUser(user): CurrentUser,
     path: web::Path<i64>,
 ) -> Result<Markup, AppError> {
-    let task =
-        tasks::task_of_reseller(&state.db, user.reseller_id, TaskId(path.into_inner())).await?;
+    let facts = wizard::facts_of_task(&state.db, user.reseller_id, TaskId(*path)).await?;
+    let task = &facts.task;
+    let open = matches!(task.status, TaskStatus::New | TaskStatus::Ready);
+    let customers: Vec<Customer> = facts.customer.iter().cloned().collect();
+    let failure = task.failure.as_ref().map(|f| {
+        let action = Outcome::from_code(&f.code).map(Outcome::action);
+        match action {
+            Some(action) => format!("{} What to do: {action}", f.message),
+            None => f.message.clone(),
+        }
+    });
     let detail = TaskDetail {
-        row: row(&task, &[]),
+        row: row(task, &customers),
+        summary: wizard::summary(&facts),
+        needs: needs(&facts),
+        wizard_href: open.then(|| step_url(task.id, facts.next_step())),
+        progress_href: (!open && task.status != TaskStatus::Ignored)
+            .then(|| format!("/tasks/{}/progress", task.id)),
+        failure,
         ignore_reason: task.ignore_reason.clone(),
         order_json: task
             .order_snapshot
@@ -169,6 +187,46 @@ pub async fn detail(
         can_unignore: task.status.apply(TaskEvent::Unignore).is_ok(),
     };
     Ok(task_detail(&page_context(&session, &user), &detail))
+}
+
+/// What the task still needs, in words.
+fn needs(facts: &WizardFacts) -> Vec<String> {
+    let task = &facts.task;
+    match task.status {
+        TaskStatus::New | TaskStatus::Ready => {}
+        TaskStatus::Queued | TaskStatus::Applying => {
+            return vec!["Nothing from you: a worker is writing it to Autotask.".into()];
+        }
+        TaskStatus::Conflict => {
+            return vec![
+                "A decision: Autotask shows something else than the plan expected.".into(),
+            ];
+        }
+        TaskStatus::Failed => return vec!["A retry, once the reason above is fixed.".into()],
+        TaskStatus::Done | TaskStatus::Ignored => return Vec::new(),
+    }
+    let mut needs = Vec::new();
+    if facts.subscription.is_none() {
+        needs.push(
+            "A subscription psa-sync can read: run Check Changes again, or ignore the task.".into(),
+        );
+        return needs;
+    }
+    for step in Step::ALL {
+        if facts.satisfied(step) {
+            continue;
+        }
+        needs.push(
+            match step {
+                Step::Customer => "The customer mapped to an Autotask company.",
+                Step::Product => "The product mapped to an Autotask service.",
+                Step::Contract => "The contract the subscription goes on.",
+                Step::Review => "Your review of the planned lines, then Sync All.",
+            }
+            .into(),
+        );
+    }
+    needs
 }
 
 #[derive(Deserialize)]

@@ -5,3 +5,4 @@ pub mod login;
 pub mod placeholder;
 pub mod settings;
 pub mod tasks;
+pub mod wizard;

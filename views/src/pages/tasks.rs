@@ -85,13 +85,24 @@ pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> 
 #[derive(Debug, Clone)]
 pub struct TaskDetail {
     pub row: TaskRow,
+    /// The task in words ("Microsoft 365 E3 for Contoso: 2 → 4, +2 from 20 Nov 2026").
+    pub summary: String,
+    /// What the task still needs, in words, one sentence each.
+    pub needs: Vec<String>,
+    /// The wizard's next step, for an open task.
+    pub wizard_href: Option<String>,
+    /// The sync progress, for a synced task.
+    pub progress_href: Option<String>,
+    /// Why it failed or could not be planned, with what to do.
+    pub failure: Option<String>,
     pub ignore_reason: Option<String>,
     pub order_json: String,
     pub can_ignore: bool,
     pub can_unignore: bool,
 }
 
-/// The task detail page with ignore / un-ignore.
+/// The task page: the task in words, its state and what it needs, the way forward, and the
+/// order as received folded away.
 pub fn task_detail(ctx: &PageContext, task: &TaskDetail) -> Markup {
     let title = format!("Task for order {}", task.row.order_number);
     page(
@@ -100,24 +111,36 @@ pub fn task_detail(ctx: &PageContext, task: &TaskDetail) -> Markup {
         &title,
         html! {
             div.card {
-                p { "Type: " strong { (task.row.task_type.label()) } " · Status: " span.badge { (task.row.status.label()) } }
+                p.summary { strong { (task.summary) } }
+                p { (task.row.task_type.label()) " · " span.badge #task-state { (task.row.status.label()) } " · ordered " (task.row.created) }
+                @if let Some(failure) = &task.failure { div.warning role="status" { (failure) } }
+                @if !task.needs.is_empty() {
+                    h2 { "What it needs" }
+                    ul { @for need in &task.needs { li { (need) } } }
+                }
+                @if let Some(href) = &task.wizard_href { p { a.button href=(href) { "Continue" } } }
+                @if let Some(href) = &task.progress_href { p { a.button href=(href) { "See the sync progress" } } }
                 @if let Some(reason) = &task.ignore_reason { p { "Ignored because: " (reason) } }
-                @if task.can_ignore {
+            }
+            @if task.can_ignore {
+                div.card {
                     form method="post" action={ "/tasks/" (task.row.id) "/ignore" } {
                         (csrf_field(&ctx.csrf_token))
                         label for="reason" { "Reason" }
                         input id="reason" name="reason" type="text" required;
-                        p { button type="submit" { "Ignore task" } }
+                        p { button type="submit" class="secondary" { "Ignore task" } }
                     }
                 }
-                @if task.can_unignore {
+            }
+            @if task.can_unignore {
+                div.card {
                     form method="post" action={ "/tasks/" (task.row.id) "/unignore" } {
                         (csrf_field(&ctx.csrf_token))
                         button type="submit" class="secondary" { "Un-ignore" }
                     }
                 }
             }
-            div.card { h2 { "Order as received" } pre { (task.order_json) } }
+            details.card { summary { "Order as received" } pre { (task.order_json) } }
         },
     )
 }

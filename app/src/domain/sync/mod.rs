@@ -5,9 +5,13 @@ mod checks;
 mod outcome;
 mod planning;
 mod queueing;
+mod review;
 mod worker;
 
 pub use outcome::{Outcome, outcome_of};
-pub use planning::{NotPlanned, TaskPlan, plan_tasks};
+pub use planning::{NotPlanned, PlanOptions, TaskPlan, plan_tasks, plan_tasks_with};
 pub use queueing::{Resolution, SyncOutcome, journal_of, resolve, sync_tasks};
+pub use review::{
+    LineEdit, Review, ReviewRefused, apply_edits, fingerprint, price_editable, sync_reviewed,
+};
 pub use worker::{ApplyReport, BATCH, MAX_ATTEMPTS, apply_queued, recover_abandoned};

@@ -122,7 +122,7 @@ pub async fn sync_tasks(
     Ok(outcome)
 }
 
-async fn queue_plan(
+pub(super) async fn queue_plan(
     db: &DatabaseConnection,
     reseller: ResellerId,
     plan: &TaskPlan,
@@ -226,7 +226,7 @@ async fn queue_plan(
 }
 
 /// Keeps why a task could not be planned, on the task and in the action log.
-async fn record_not_planned(
+pub(super) async fn record_not_planned(
     db: &DatabaseConnection,
     reseller: ResellerId,
     task: TaskId,
