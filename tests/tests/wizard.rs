@@ -359,3 +359,165 @@ async fn a_company_mapped_to_another_customer_cannot_be_chosen_and_other_reselle
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_change_down_goes_straight_to_review_and_takes_effect_at_the_next_period() {
+    let app = spawn_app().await;
+    let (r, user) = reseller(&app).await;
+    let sub = r
+        .subscription(&app, "E3 for Contoso", "month:1", "36.00")
+        .await;
+    let sale = r
+        .task(&app, sub, TaskType::Sales, (0, 5), day(2026, 11, 2))
+        .await;
+    psa_sync::domain::sync::sync_tasks(app.db(), r.client.as_ref(), r.id, &[sale])
+        .await
+        .unwrap();
+    psa_sync::domain::sync::apply_queued(app.db(), r.client.as_ref(), r.id, "test-node")
+        .await
+        .unwrap();
+    let down = r
+        .task(&app, sub, TaskType::Change, (5, 3), day(2026, 11, 20))
+        .await;
+
+    let page = user.client.get(&format!("/tasks/{down}")).await;
+    assert!(
+        page.body.contains("5 → 3, -2 from 20 Nov 2026"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Your review of the planned lines, then Sync All.")
+    );
+    let start = user.client.get(&format!("/tasks/{down}/wizard")).await;
+    assert_eq!(
+        start.location.as_deref(),
+        Some(&*format!("/tasks/{down}/review")),
+        "customer, product and contract are known: the wizard skips them"
+    );
+    let review = user.client.get(&format!("/tasks/{down}/review")).await;
+    assert!(
+        review.body.contains("<td>2026-12-01</td>"),
+        "{}",
+        review.body
+    );
+    assert!(review.body.contains("-2"));
+    let fields = form_fields(&review.body, &format!("/tasks/{down}/sync"));
+    let mut events = app.job_events();
+    let synced = post(&user, &format!("/tasks/{down}/sync"), &fields).await;
+    assert_eq!(
+        synced.location.as_deref(),
+        Some(&*format!("/tasks/{down}/progress"))
+    );
+    apply_job_finished(&mut events).await;
+    let progress = user.client.get(&format!("/tasks/{down}/progress")).await;
+    assert!(
+        progress.body.contains("1 of 1 lines done"),
+        "{}",
+        progress.body
+    );
+    assert_eq!(
+        r.units_on(day(2026, 11, 30)).await,
+        5,
+        "no credit for November"
+    );
+    assert_eq!(r.units_on(day(2026, 12, 1)).await, 3);
+}
+
+#[tokio::test]
+async fn a_conflict_shows_expected_and_found_and_accepting_it_replans_from_autotask() {
+    use psa_sync::autotask::{AutotaskApi, ContractChild, WriteTarget};
+    use psa_sync::domain::sync;
+    let app = spawn_app().await;
+    let (r, user) = reseller(&app).await;
+    let sub = r
+        .subscription(&app, "E3 for Contoso", "month:1", "36.00")
+        .await;
+    let sale = r
+        .task(&app, sub, TaskType::Sales, (0, 3), day(2026, 11, 2))
+        .await;
+    sync::sync_tasks(app.db(), r.client.as_ref(), r.id, &[sale])
+        .await
+        .unwrap();
+    sync::apply_queued(app.db(), r.client.as_ref(), r.id, "test-node")
+        .await
+        .unwrap();
+    let change = r
+        .task(&app, sub, TaskType::Change, (3, 5), day(2026, 11, 20))
+        .await;
+    sync::sync_tasks(app.db(), r.client.as_ref(), r.id, &[change])
+        .await
+        .unwrap();
+    let cs = db::mappings::find_subscription_by_row(app.db(), r.id, sub)
+        .await
+        .unwrap()
+        .unwrap()
+        .autotask_contract_service_id
+        .unwrap();
+    AutotaskApi::create(
+        r.client.as_ref(),
+        WriteTarget::ContractChild {
+            contract: r.contract,
+            child: ContractChild::ServiceAdjustments,
+        },
+        &serde_json::json!({"contractID": r.contract, "contractServiceID": cs, "effectiveDate": "2026-11-10T00:00:00", "unitChange": 1}),
+    )
+    .await
+    .unwrap();
+    let report = sync::apply_queued(app.db(), r.client.as_ref(), r.id, "test-node")
+        .await
+        .unwrap();
+    assert_eq!(report.conflicts, 1);
+
+    let task_page = user.client.get(&format!("/tasks/{change}")).await;
+    assert!(
+        task_page.body.contains("See the sync progress"),
+        "{}",
+        task_page.body
+    );
+    let progress = user.client.get(&format!("/tasks/{change}/progress")).await;
+    assert!(
+        progress
+            .body
+            .contains("Expected 3 units (to make them 5), Autotask shows 4."),
+        "{}",
+        progress.body
+    );
+    assert!(
+        progress
+            .body
+            .contains("Accept what Autotask shows (plan again)")
+    );
+    assert!(progress.body.contains("What to do: Compare with Autotask"));
+
+    let accepted = user
+        .client
+        .post_form(
+            &format!("/tasks/{change}/resolve"),
+            &[("resolution", "replan")],
+        )
+        .await;
+    assert_eq!(
+        accepted.location.as_deref(),
+        Some(&*format!("/tasks/{change}/review"))
+    );
+    let review = user.client.get(&format!("/tasks/{change}/review")).await;
+    assert!(
+        review.body.contains("<td>4</td>"),
+        "planned from the 4 Autotask shows: {}",
+        review.body
+    );
+    let fields = form_fields(&review.body, &format!("/tasks/{change}/sync"));
+    let mut events = app.job_events();
+    post(&user, &format!("/tasks/{change}/sync"), &fields).await;
+    apply_job_finished(&mut events).await;
+    assert_eq!(r.units_on(day(2026, 11, 20)).await, 6);
+    let log = psa_sync::domain::action_log::recent_entries(app.db(), r.id)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.code == "SYN02" && e.task == Some(change))
+    );
+}
