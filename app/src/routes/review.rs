@@ -481,9 +481,18 @@ pub async fn progress(
     session: Session,
     CurrentUser(user): CurrentUser,
     path: web::Path<i64>,
-) -> Result<Markup, AppError> {
-    let view = progress_view(&state, user.reseller_id, TaskId(*path)).await?;
-    Ok(progress_page(&page_context(&session, &user), &view))
+) -> Result<HttpResponse, AppError> {
+    let task = TaskId(*path);
+    let facts = wizard::facts_of_task(&state.db, user.reseller_id, task).await?;
+    // A task never synced has no progress yet: its wizard is the way on.
+    if matches!(facts.task.status, TaskStatus::New | TaskStatus::Ready) {
+        return Ok(see_other(&format!("/tasks/{task}/wizard")));
+    }
+    let view = progress_view(&state, user.reseller_id, task).await?;
+    Ok(with_status(
+        StatusCode::OK,
+        progress_page(&page_context(&session, &user), &view),
+    ))
 }
 
 pub async fn progress_fragment(
