@@ -67,26 +67,44 @@ fn similarity(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(&a.to_lowercase(), &b.to_lowercase())
 }
 
-/// The words of a name worth searching on (longest first), for a `contains` filter.
-fn search_word(name: &str) -> String {
+/// Words too common in company and product names to search on.
+const COMMON: [&str; 10] = [
+    "ltd",
+    "inc",
+    "gmbh",
+    "llc",
+    "the",
+    "limited",
+    "corp",
+    "corporation",
+    "company",
+    "and",
+];
+
+/// The telling words of a name (up to three, longest first), each searched with `contains`;
+/// a typed query is searched as it is.
+fn search_filter(field: &str, query: &str, name: &str) -> Filter {
+    let query = query.trim();
+    if !query.is_empty() {
+        return Filter::contains(field, query);
+    }
     let mut words: Vec<&str> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
-        .filter(|w| {
-            !matches!(
-                w.to_lowercase().as_str(),
-                "ltd" | "inc" | "gmbh" | "llc" | "the"
-            )
-        })
+        .filter(|w| !COMMON.contains(&w.to_lowercase().as_str()))
         .collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    words
-        .first()
-        .map_or_else(|| name.trim().to_owned(), |w| (*w).to_owned())
+    words.dedup();
+    words.truncate(3);
+    match words.as_slice() {
+        [] => Filter::contains(field, name.trim()),
+        [one] => Filter::contains(field, *one),
+        many => Filter::or(many.iter().map(|w| Filter::contains(field, *w)).collect()),
+    }
 }
 
 /// Active Autotask companies for the customer: those whose name contains `query` (or, when
-/// it is empty, the most telling word of the customer's name), most alike first.
+/// it is empty, one of the telling words of the customer's name), most alike first.
 pub async fn company_options(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
@@ -94,17 +112,11 @@ pub async fn company_options(
     customer: &Customer,
     query: &str,
 ) -> Result<Vec<CompanyOption>, WizardRefused> {
-    let query = query.trim();
-    let term = if query.is_empty() {
-        search_word(&customer.name)
-    } else {
-        query.to_owned()
-    };
     let found: Vec<Company> = api
         .query_as(
             "Companies",
             &QueryBody::new(vec![
-                Filter::contains("companyName", term.as_str()),
+                search_filter("companyName", query, &customer.name),
                 Filter::eq("isActive", true),
             ])
             .max_records(200)
@@ -190,17 +202,11 @@ pub async fn service_options(
     product: &Product,
     query: &str,
 ) -> Result<Vec<ServiceOption>, WizardRefused> {
-    let query = query.trim();
-    let term = if query.is_empty() {
-        search_word(&product.name)
-    } else {
-        query.to_owned()
-    };
     let found: Vec<Service> = api
         .query_as(
             "Services",
             &QueryBody::new(vec![
-                Filter::contains("name", term.as_str()),
+                search_filter("name", query, &product.name),
                 Filter::eq("isActive", true),
             ])
             .max_records(200)
@@ -296,5 +302,45 @@ pub async fn choose_contract(
             Ok(choice.name.clone())
         }
         Err(why) => Err(WizardRefused::ContractUnfit(why.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_searched_by_its_telling_words_and_a_typed_query_as_it_is() {
+        assert_eq!(
+            search_filter("companyName", "", "Contoso Limited"),
+            Filter::contains("companyName", "Contoso")
+        );
+        assert_eq!(
+            search_filter("companyName", "", "Fabrikam, Inc."),
+            Filter::contains("companyName", "Fabrikam")
+        );
+        assert_eq!(
+            search_filter("name", "", "Microsoft 365 E3"),
+            Filter::or(vec![
+                Filter::contains("name", "Microsoft"),
+                Filter::contains("name", "365"),
+            ])
+        );
+        assert_eq!(
+            search_filter("companyName", "  Wide World ", "Contoso"),
+            Filter::contains("companyName", "Wide World")
+        );
+        assert_eq!(
+            search_filter("companyName", "", "A B"),
+            Filter::contains("companyName", "A B")
+        );
+    }
+
+    #[test]
+    fn names_alike_score_higher_than_names_apart() {
+        let close = similarity("Contoso Ltd", "Contoso Limited");
+        let far = similarity("Fabrikam Inc", "Contoso Limited");
+        assert!(close > 0.85, "{close}");
+        assert!(far < 0.7, "{far}");
     }
 }
