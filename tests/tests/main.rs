@@ -15,6 +15,7 @@ mod crash;
 mod csrf;
 mod engine;
 mod faults;
+mod import_page;
 mod jobs;
 mod marketplace_client;
 mod marketplace_schemas;
