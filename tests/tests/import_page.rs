@@ -212,6 +212,12 @@ async fn import_all_imports_only_the_complete_profiles_maps_them_and_lists_what_
     );
     assert!(row(&after, datum).contains("Missing: e-mail, phone."));
     assert!(after.contains("data-running=\"false\""));
+    let panel = admin.client.get("/import/progress").await.body;
+    assert!(
+        panel.starts_with("<div class=\"card\" id=\"import-panel\"")
+            && panel.contains("<strong>18 imported</strong>"),
+        "the poller's fragment shows the same: {panel}"
+    );
     let codes = log_codes(&app, admin.reseller_id).await;
     assert_eq!(codes.iter().filter(|c| *c == "IMP10").count(), COMPLETE);
     assert!(codes.contains(&"IMP01".to_owned()) && codes.contains(&"IMP02".to_owned()));
