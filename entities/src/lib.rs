@@ -8,6 +8,8 @@ pub mod autotask_connections;
 pub mod check_runs;
 pub mod customers;
 pub mod fee_mappings;
+pub mod import_items;
+pub mod import_runs;
 pub mod journal_steps;
 pub mod marketplace_connections;
 pub mod pending_orders;

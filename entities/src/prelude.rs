@@ -6,6 +6,8 @@ pub use super::autotask_connections::Entity as AutotaskConnections;
 pub use super::check_runs::Entity as CheckRuns;
 pub use super::customers::Entity as Customers;
 pub use super::fee_mappings::Entity as FeeMappings;
+pub use super::import_items::Entity as ImportItems;
+pub use super::import_runs::Entity as ImportRuns;
 pub use super::journal_steps::Entity as JournalSteps;
 pub use super::marketplace_connections::Entity as MarketplaceConnections;
 pub use super::pending_orders::Entity as PendingOrders;

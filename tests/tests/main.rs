@@ -16,6 +16,7 @@ mod csrf;
 mod engine;
 mod engine_refusals;
 mod faults;
+mod import_page;
 mod jobs;
 mod marketplace_client;
 mod marketplace_schemas;

@@ -22,6 +22,9 @@ async fn stored_secrets_are_ciphertext_and_never_rendered() {
                 ("username", "api@acme.example"),
                 ("secret", AUTOTASK_SECRET),
                 ("integration_code", "CODE1"),
+                // Nothing listens there: the import page asks Autotask, and a test must never
+                // reach the real one.
+                ("api_url", "http://127.0.0.1:9/atservicesrest"),
             ],
         )
         .await;

@@ -75,6 +75,16 @@ pub struct Contact {
     pub primary_contact: Option<bool>,
 }
 
+/// An entry of Autotask's country list, which `Company.countryID` refers to.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Country {
+    pub id: i64,
+    #[serde(rename = "countryCode", default)]
+    pub country_code: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Contract {
     pub id: i64,

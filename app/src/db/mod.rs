@@ -14,6 +14,7 @@ pub mod action_log;
 pub mod catalog;
 pub mod check_runs;
 pub mod connections;
+pub mod import_runs;
 pub mod journal;
 pub mod lines;
 pub mod mappings;

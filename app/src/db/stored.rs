@@ -6,6 +6,7 @@ use sea_orm::DbErr;
 use crate::model::{
     account::Role,
     check_run::{CheckRunStatus, Trigger},
+    import::{ImportOutcome, ImportRunStatus},
     journal::{LineKind, StepStatus},
     log::Level,
     plan::{PriceSource, Proration},
@@ -151,6 +152,26 @@ impl Stored for Level {
     ];
 }
 
+impl Stored for ImportRunStatus {
+    const WHAT: &'static str = "import run status";
+    const WORDS: &'static [(Self, &'static str)] = &[
+        (ImportRunStatus::Queued, "queued"),
+        (ImportRunStatus::Running, "running"),
+        (ImportRunStatus::Done, "done"),
+        (ImportRunStatus::Failed, "failed"),
+    ];
+}
+
+impl Stored for ImportOutcome {
+    const WHAT: &'static str = "import outcome";
+    const WORDS: &'static [(Self, &'static str)] = &[
+        (ImportOutcome::Imported, "imported"),
+        (ImportOutcome::Linked, "linked"),
+        (ImportOutcome::Failed, "failed"),
+        (ImportOutcome::Incomplete, "incomplete"),
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +210,18 @@ mod tests {
             CheckRunStatus::Failed,
         ]);
         round_trips(&[Trigger::Manual, Trigger::Schedule]);
+        round_trips(&[
+            ImportRunStatus::Queued,
+            ImportRunStatus::Running,
+            ImportRunStatus::Done,
+            ImportRunStatus::Failed,
+        ]);
+        round_trips(&[
+            ImportOutcome::Imported,
+            ImportOutcome::Linked,
+            ImportOutcome::Failed,
+            ImportOutcome::Incomplete,
+        ]);
         round_trips(&[Level::Info, Level::Warning, Level::Error]);
         round_trips(&[Role::Admin, Role::Operator]);
         round_trips(&[PriceSource::Autotask, PriceSource::Marketplace]);

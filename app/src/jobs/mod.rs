@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 pub mod apply_task;
 pub mod check_changes;
+pub mod import_customers;
 pub mod ping;
 
 /// A monitor running one worker per job type.
@@ -36,11 +37,13 @@ pub fn monitor(state: Arc<AppState>) -> Monitor {
             ping::PingJob => ping::handle,
             check_changes::CheckChangesJob => check_changes::handle,
             apply_task::ApplyTaskJob => apply_task::handle,
+            import_customers::ImportCustomersJob => import_customers::handle,
         ]),
         Backend::Postgres(pool) => workers!(Monitor::new(), postgres_worker_storage(pool), [
             ping::PingJob => ping::handle,
             check_changes::CheckChangesJob => check_changes::handle,
             apply_task::ApplyTaskJob => apply_task::handle,
+            import_customers::ImportCustomersJob => import_customers::handle,
         ]),
     }
 }

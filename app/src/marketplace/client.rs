@@ -300,6 +300,16 @@ impl MarketplaceClient {
         self.list_all("/customers", &[]).await
     }
 
+    /// The customers carrying this external id (`GET /customers?externalId=`): how an import
+    /// finds a customer it created before, even one whose creation answer was lost.
+    pub async fn customers_with_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Listed<Customer>, MarketplaceError> {
+        self.list_all("/customers", &[("externalId", external_id.to_owned())])
+            .await
+    }
+
     pub async fn products(&self) -> Result<Listed<Product>, MarketplaceError> {
         self.list_all("/products", &[]).await
     }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check_run;
 pub mod connection;
 pub mod ids;
+pub mod import;
 pub mod journal;
 pub mod log;
 pub mod money;

@@ -8,6 +8,7 @@ pub mod check;
 pub mod csrf;
 pub mod errors;
 pub mod health;
+pub mod import;
 pub mod labels;
 pub mod pages;
 pub mod review;
@@ -27,7 +28,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/check", web::post().to(check::start))
         .route("/check/latest", web::get().to(check::latest))
         .route("/mapping", web::get().to(pages::mapping))
-        .route("/import", web::get().to(pages::import))
+        .route("/import", web::get().to(import::show))
+        .route("/import/progress", web::get().to(import::progress))
+        .route("/import/all", web::post().to(import::import_all))
+        .route("/import/companies/{id}", web::get().to(import::form))
+        .route("/import/companies/{id}", web::post().to(import::submit))
+        .route(
+            "/import/companies/{id}/retry",
+            web::post().to(import::retry),
+        )
         .route("/log", web::get().to(pages::action_log))
         .route("/tasks", web::get().to(tasks::list))
         .route("/tasks/bulk", web::post().to(tasks::bulk))

@@ -49,15 +49,6 @@ pub async fn mapping(session: Session, CurrentUser(user): CurrentUser) -> Markup
     )
 }
 
-pub async fn import(session: Session, CurrentUser(user): CurrentUser) -> Markup {
-    placeholder(
-        &page_context(&session, &user),
-        Nav::Import,
-        "Import customers",
-        "Unmapped Autotask companies will be listed here for import.",
-    )
-}
-
 pub async fn action_log(
     state: web::Data<AppState>,
     session: Session,

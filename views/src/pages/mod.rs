@@ -1,6 +1,7 @@
 pub mod action_log;
 pub mod dashboard;
 pub mod errors;
+pub mod import;
 pub mod login;
 pub mod placeholder;
 pub mod settings;

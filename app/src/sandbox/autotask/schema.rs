@@ -367,6 +367,17 @@ const PRODUCTS: &[Field] = &[
     f("isActive", Boolean).ro(),
 ];
 
+/// The system list of countries a company's `countryID` names (the numbers are this emulator's
+/// choice; `countryCode` is the ISO 3166-1 alpha-2 code).
+const COUNTRIES: &[Field] = &[
+    f("id", Long).ro(),
+    f("countryCode", String).len(2).ro(),
+    f("name", String).len(100).ro(),
+    f("displayName", String).len(100).ro(),
+    f("isActive", Boolean).ro(),
+    f("isDefaultCountry", Boolean).ro(),
+];
+
 const BILLING_CODES: &[Field] = &[
     f("id", Long).ro(),
     f("name", String).len(200).ro(),
@@ -504,6 +515,17 @@ pub const ENTITIES: &[Entity] = &[
         name: "Products",
         info_name: "Product",
         fields: PRODUCTS,
+        can_create: false,
+        can_update: false,
+        can_query: true,
+        can_delete: false,
+        has_udfs: false,
+        child_of_contracts: None,
+    },
+    Entity {
+        name: "Countries",
+        info_name: "Country",
+        fields: COUNTRIES,
         can_create: false,
         can_update: false,
         can_query: true,

@@ -192,7 +192,34 @@ pub fn seeded() -> Store {
         seed_contracts(&mut store, n, name, company_id, &monthly_services);
     }
     seed_charge_references(&mut store);
+    seed_countries(&mut store);
     store
+}
+
+/// (id, ISO code, name) of the countries companies name by `countryID`; the seed's companies
+/// are in the United Kingdom (225).
+const COUNTRIES: [(i64, &str, &str); 6] = [
+    (225, "GB", "United Kingdom"),
+    (237, "US", "United States"),
+    (83, "DE", "Germany"),
+    (76, "FR", "France"),
+    (156, "NL", "Netherlands"),
+    (106, "IE", "Ireland"),
+];
+
+/// Countries are a system list with fixed ids, so they are put in place rather than created.
+fn seed_countries(store: &mut Store) {
+    for (id, code, name) in COUNTRIES {
+        let record = json!({"id":id,"countryCode":code,"name":name,"displayName":name,"isActive":true,"isDefaultCountry":id == 225});
+        if let Value::Object(record) = record {
+            store
+                .tables
+                .entry("Countries".to_owned())
+                .or_default()
+                .insert(id, record);
+            store.touched.insert(("Countries".to_owned(), id));
+        }
+    }
 }
 
 /// What one-time charges refer to (reference §8.8): material codes, the purchase codes of

@@ -154,7 +154,7 @@ async fn dispatch(
     let method = req.method().clone();
     match (method, segments.as_slice()) {
         (Method::GET, ["customers"]) => list_customers(&call, &sandbox),
-        (Method::POST, ["customers"]) => create_customer(&call, &body, &sandbox),
+        (Method::POST, ["customers"]) => create_customer(&call, &body, &sandbox).await,
         (Method::GET, ["customers", id]) => one(
             &call,
             sandbox.read(|s, _| {
@@ -496,8 +496,32 @@ fn list_customers(call: &Call<'_>, sandbox: &MarketplaceSandbox) -> HttpResponse
 /// The first field a customer body lacks or gets wrong, named as the spec names it.
 fn customer_problem(body: &Value) -> Option<String> {
     let text = |v: &Value| v.as_str().is_some_and(|s| !s.trim().is_empty());
+    if !body.is_object() {
+        return Some("the body must be a Customer object".into());
+    }
     if !text(&body["name"]) {
         return Some("name is required".into());
+    }
+    // Optional fields still have their types (`Account`, `Address`).
+    for (value, field) in [
+        (&body["externalId"], "externalId"),
+        (&body["taxRegId"], "taxRegId"),
+        (
+            &body["address"]["addressExtension"],
+            "address.addressExtension",
+        ),
+        (&body["address"]["state"], "address.state"),
+    ] {
+        if !(value.is_null() || value.is_string()) {
+            return Some(format!("{field} must be a string"));
+        }
+    }
+    if let Some(attributes) = body.get("attributes")
+        && !attributes
+            .as_object()
+            .is_some_and(|a| a.values().all(Value::is_string))
+    {
+        return Some("attributes must be an object of strings".into());
     }
     for field in ["streetAddress", "postalCode", "city", "countryCode"] {
         if !text(&body["address"][field]) {
@@ -513,8 +537,16 @@ fn customer_problem(body: &Value) -> Option<String> {
         return Some("contactPersons is required".into());
     };
     for (n, person) in people.iter().enumerate() {
-        if !["admin", "billing", "technical"].contains(&person["type"].as_str().unwrap_or("admin"))
-        {
+        if !person.is_object() {
+            return Some(format!(
+                "contactPersons[{n}] must be a ContactPerson object"
+            ));
+        }
+        // `type` is required (`ContactPerson.required`); its default only documents the usual value.
+        let Some(kind) = person["type"].as_str() else {
+            return Some(format!("contactPersons[{n}].type is required"));
+        };
+        if !["admin", "billing", "technical"].contains(&kind) {
             return Some(format!(
                 "contactPersons[{n}].type must be admin, billing or technical"
             ));
@@ -546,7 +578,11 @@ fn customer_problem(body: &Value) -> Option<String> {
     None
 }
 
-fn create_customer(call: &Call<'_>, body: &[u8], sandbox: &MarketplaceSandbox) -> HttpResponse {
+async fn create_customer(
+    call: &Call<'_>,
+    body: &[u8],
+    sandbox: &MarketplaceSandbox,
+) -> HttpResponse {
     let Ok(mut customer) = serde_json::from_slice::<Value>(body) else {
         return call.error(
             StatusCode::BAD_REQUEST,
@@ -556,11 +592,20 @@ fn create_customer(call: &Call<'_>, body: &[u8], sandbox: &MarketplaceSandbox) -
     if let Some(problem) = customer_problem(&customer) {
         return call.error(StatusCode::BAD_REQUEST, &problem);
     }
+    let faults = sandbox.faults();
+    if customer["name"]
+        .as_str()
+        .is_some_and(|name| faults.fail_customers_named.iter().any(|n| n == name))
+    {
+        return call.error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The account could not be created: the provisioning service failed.",
+        );
+    }
     if let Some(people) = customer["contactPersons"].as_array_mut() {
         for person in people.iter_mut().filter_map(Value::as_object_mut) {
             person.remove("login");
             person.remove("password");
-            person.entry("type").or_insert(json!("admin"));
         }
     }
     let saved = sandbox.write(|store| {
@@ -580,7 +625,18 @@ fn create_customer(call: &Call<'_>, body: &[u8], sandbox: &MarketplaceSandbox) -
         store.customers.insert(id, customer.clone());
         customer.clone()
     });
+    let lost = sandbox
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .injected
+        .lose_answer();
     match saved {
+        // Created, but the caller never hears so (the gateway gives up).
+        Ok(_) if lost => {
+            tokio::time::sleep(Duration::from_millis(faults.injected.hold_ms)).await;
+            HttpResponse::GatewayTimeout().finish()
+        }
         Ok(customer) => call.json(StatusCode::CREATED, &customer),
         Err(e) => call.error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
     }

@@ -22,6 +22,9 @@ pub struct MarketplaceFaults {
     pub order_error_rate: f64,
     /// Largest `limit` a list honours.
     pub max_limit: usize,
+    /// `POST /customers` for a customer of one of these names answers 500 and creates nothing
+    /// (one company of an import failing while the others go through).
+    pub fail_customers_named: Vec<String>,
     #[serde(flatten)]
     pub injected: Injection,
 }
@@ -33,6 +36,7 @@ impl Default for MarketplaceFaults {
             completion_delay_secs: 20,
             order_error_rate: 0.0,
             max_limit: 1000,
+            fail_customers_named: Vec::new(),
             injected: Injection::default(),
         }
     }
