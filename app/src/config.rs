@@ -37,6 +37,10 @@ pub struct Settings {
     /// Serve the built-in Autotask and marketplace sandboxes under `/sandbox/` (the demo). Off in
     /// production: every `/sandbox/...` path then answers 404.
     pub sandboxes: bool,
+    /// Let the clients reach only 127.0.0.1: any other address is sent to a closed local port
+    /// instead (the tests, so a connection saved without an address never reaches the real
+    /// Autotask or marketplace).
+    pub loopback_only: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +57,7 @@ impl Default for Settings {
             shutdown_timeout_secs: 30,
             secure_cookies: false,
             sandboxes: true,
+            loopback_only: false,
         }
     }
 }

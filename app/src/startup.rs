@@ -80,8 +80,14 @@ impl Application {
         let queues = Queues::connect(&database_url, &settings.data_dir, &node).await?;
         let (events, _) = broadcast::channel(1024);
         let self_url = format!("http://127.0.0.1:{port}");
+        let mut connections = Connections::new(db.clone(), key.clone(), self_url.clone());
+        if settings.loopback_only {
+            connections = connections
+                .tune_autotask(Arc::new(|c| c.entry_url = loopback(&c.entry_url)))
+                .tune_marketplace(Arc::new(|c| c.base_url = loopback(&c.base_url)));
+        }
         let state = Arc::new(AppState {
-            connections: Connections::new(db.clone(), key.clone(), self_url.clone()),
+            connections,
             db,
             key,
             queues,
@@ -353,4 +359,40 @@ pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
             _ = int.recv() => tracing::info!("SIGINT received"),
         }
     })
+}
+
+/// `url` if it is on 127.0.0.1 (or localhost), else a closed local port: with
+/// `loopback_only`, nothing leaves the machine.
+fn loopback(url: &str) -> String {
+    let local = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h == "127.0.0.1" || h == "localhost"))
+        .unwrap_or(false);
+    if local {
+        url.to_owned()
+    } else {
+        "http://127.0.0.1:9/not-loopback".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback;
+
+    #[test]
+    fn with_loopback_only_an_address_off_the_machine_goes_to_a_closed_local_port() {
+        assert_eq!(
+            loopback("https://webservices.autotask.net/atservicesrest"),
+            "http://127.0.0.1:9/not-loopback"
+        );
+        assert_eq!(
+            loopback("https://api.cloud.im/marketplace/eu"),
+            "http://127.0.0.1:9/not-loopback"
+        );
+        assert_eq!(
+            loopback("http://127.0.0.1:8080/sandbox/autotask/atservicesrest"),
+            "http://127.0.0.1:8080/sandbox/autotask/atservicesrest"
+        );
+        assert_eq!(loopback("not a url"), "http://127.0.0.1:9/not-loopback");
+    }
 }

@@ -53,6 +53,7 @@ pub async fn test_settings(data_dir: &TempDir) -> Settings {
         handle_signals: false,
         shutdown_timeout_secs: 10,
         log_level: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
+        loopback_only: true,
         ..Settings::default()
     }
 }
