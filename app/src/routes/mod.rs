@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod errors;
 pub mod health;
 pub mod labels;
+pub mod mapping;
 pub mod pages;
 pub mod session;
 pub mod settings;
@@ -24,7 +25,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(pages::dashboard))
         .route("/check", web::post().to(check::start))
         .route("/check/latest", web::get().to(check::latest))
-        .route("/mapping", web::get().to(pages::mapping))
         .route("/import", web::get().to(pages::import))
         .route("/log", web::get().to(pages::action_log))
         .route("/tasks", web::get().to(tasks::list))
@@ -49,5 +49,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/settings/marketplace",
             web::post().to(settings::save_marketplace),
         )
-        .route("/settings/test-job", web::post().to(settings::run_test_job));
+        .route("/settings/test-job", web::post().to(settings::run_test_job))
+        .configure(mapping::configure);
 }

@@ -40,15 +40,6 @@ pub async fn dashboard(
     Ok(dashboard_page(&page_context(&session, &user), &data))
 }
 
-pub async fn mapping(session: Session, CurrentUser(user): CurrentUser) -> Markup {
-    placeholder(
-        &page_context(&session, &user),
-        Nav::Mapping,
-        "Mapping",
-        "Customer, product and fee mappings will appear here.",
-    )
-}
-
 pub async fn import(session: Session, CurrentUser(user): CurrentUser) -> Markup {
     placeholder(
         &page_context(&session, &user),
