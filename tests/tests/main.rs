@@ -16,6 +16,7 @@ mod csrf;
 mod engine;
 mod faults;
 mod jobs;
+mod mapping_page;
 mod marketplace_client;
 mod marketplace_schemas;
 mod marketplace_wire;
