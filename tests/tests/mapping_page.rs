@@ -185,7 +185,8 @@ async fn service_of(app: &TestApp, reseller: ResellerId, product: ProductRowId) 
 }
 
 fn services_in_sandbox(app: &TestApp) -> usize {
-    app.autotask_sandbox.read(|store| store.table("Services").count())
+    app.autotask_sandbox
+        .read(|store| store.table("Services").count())
 }
 
 /// Calls the reseller's client made to `Services` by POST. The client counts queries
@@ -233,12 +234,17 @@ async fn a_customer_is_mapped_from_ranked_suggestions_and_unmapping_counts_its_o
         .await;
     assert_eq!(mapped.status, StatusCode::SEE_OTHER);
     assert_eq!(mapped.location.as_deref(), Some("/mapping"));
-    assert_eq!(company_of(&app, user.reseller_id, tailspin).await, Some(company));
+    assert_eq!(
+        company_of(&app, user.reseller_id, tailspin).await,
+        Some(company)
+    );
     let tab = user.client.get("/mapping").await;
     assert!(tab.body.contains(&format!(
         "The customer is mapped to Autotask company {company}."
     )));
-    assert!(tab.body.contains(&format!("Tailspin Toys <span class=\"hint\">(id {company})</span>")));
+    assert!(tab.body.contains(&format!(
+        "Tailspin Toys <span class=\"hint\">(id {company})</span>"
+    )));
     let unmapped_only = user.client.get("/mapping?unmapped=1").await;
     assert!(!unmapped_only.body.contains("Tailspin Toys Ltd"));
 
@@ -249,7 +255,10 @@ async fn a_customer_is_mapped_from_ranked_suggestions_and_unmapping_counts_its_o
         .client
         .get(&format!("/mapping/customers/{tailspin}"))
         .await;
-    assert!(page.body.contains("2 open tasks (new or ready) rely on this mapping"));
+    assert!(
+        page.body
+            .contains("2 open tasks (new or ready) rely on this mapping")
+    );
     let unmap = user
         .client
         .post_form(&format!("/mapping/customers/{tailspin}/unmap"), &[])
@@ -260,9 +269,18 @@ async fn a_customer_is_mapped_from_ranked_suggestions_and_unmapping_counts_its_o
         "The customer is no longer mapped to Autotask. 2 open tasks (new or ready) need a mapping again before they can sync."
     ));
     assert_eq!(company_of(&app, user.reseller_id, tailspin).await, None);
-    assert_eq!(status_of(&app, user.reseller_id, new).await, TaskStatus::New);
-    assert_eq!(status_of(&app, user.reseller_id, ready).await, TaskStatus::New);
-    assert_eq!(status_of(&app, user.reseller_id, queued).await, TaskStatus::Queued);
+    assert_eq!(
+        status_of(&app, user.reseller_id, new).await,
+        TaskStatus::New
+    );
+    assert_eq!(
+        status_of(&app, user.reseller_id, ready).await,
+        TaskStatus::New
+    );
+    assert_eq!(
+        status_of(&app, user.reseller_id, queued).await,
+        TaskStatus::Queued
+    );
 }
 
 #[tokio::test]
@@ -286,12 +304,17 @@ async fn a_company_already_mapped_to_another_customer_is_refused_with_a_clear_me
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains(
-        "That Autotask company is already mapped to another marketplace customer"
-    ));
+    assert!(
+        refused
+            .body
+            .contains("That Autotask company is already mapped to another marketplace customer")
+    );
     assert!(refused.body.contains("Mapped to Contoso Limited"));
     assert_eq!(company_of(&app, user.reseller_id, second).await, None);
-    assert_eq!(company_of(&app, user.reseller_id, first).await, Some(contoso));
+    assert_eq!(
+        company_of(&app, user.reseller_id, first).await,
+        Some(contoso)
+    );
 }
 
 #[tokio::test]
@@ -319,14 +342,28 @@ async fn a_product_is_mapped_to_a_searched_service_and_unmapped() {
     let tab = user.client.get("/mapping/products").await;
     assert!(tab.body.contains("Microsoft 365 Business Basic"));
     assert!(tab.body.contains("month:1"));
-    assert!(tab.body.contains(&format!("/mapping/products/{basic}/new-service")));
+    assert!(
+        tab.body
+            .contains(&format!("/mapping/products/{basic}/new-service"))
+    );
     let search = user
         .client
         .get(&format!("/mapping/products/{basic}?q=business+basic"))
         .await;
-    assert!(search.body.contains("Microsoft 365 Business Basic (Monthly)"));
-    assert!(search.body.contains("Microsoft 365 Business Basic (Annual)"));
-    assert!(!search.body.contains("Business Premium"), "only what matches");
+    assert!(
+        search
+            .body
+            .contains("Microsoft 365 Business Basic (Monthly)")
+    );
+    assert!(
+        search
+            .body
+            .contains("Microsoft 365 Business Basic (Annual)")
+    );
+    assert!(
+        !search.body.contains("Business Premium"),
+        "only what matches"
+    );
 
     let mapped = user
         .client
@@ -336,11 +373,21 @@ async fn a_product_is_mapped_to_a_searched_service_and_unmapped() {
         )
         .await;
     assert_eq!(mapped.status, StatusCode::SEE_OTHER);
-    assert_eq!(service_of(&app, user.reseller_id, basic).await, Some(service));
+    assert_eq!(
+        service_of(&app, user.reseller_id, basic).await,
+        Some(service)
+    );
     let tab = user.client.get("/mapping/products").await;
     assert!(tab.body.contains("Microsoft 365 Business Basic (Monthly)"));
 
-    let waiting = task(&app, user.reseller_id, buyer, Some(basic), TaskStatus::Ready).await;
+    let waiting = task(
+        &app,
+        user.reseller_id,
+        buyer,
+        Some(basic),
+        TaskStatus::Ready,
+    )
+    .await;
     user.client
         .post_form(&format!("/mapping/products/{basic}/unmap"), &[])
         .await;
@@ -349,7 +396,10 @@ async fn a_product_is_mapped_to_a_searched_service_and_unmapped() {
         "The product is no longer mapped to Autotask. 1 open task (new or ready) needs a mapping again before it can sync."
     ));
     assert_eq!(service_of(&app, user.reseller_id, basic).await, None);
-    assert_eq!(status_of(&app, user.reseller_id, waiting).await, TaskStatus::New);
+    assert_eq!(
+        status_of(&app, user.reseller_id, waiting).await,
+        TaskStatus::New
+    );
 }
 
 #[tokio::test]
@@ -390,10 +440,17 @@ async fn two_products_share_a_service_unless_the_settings_keep_one_product_per_s
     .unwrap();
     let refused = user
         .client
-        .post_form(&format!("/mapping/products/{three}"), &[("target", &target)])
+        .post_form(
+            &format!("/mapping/products/{three}"),
+            &[("target", &target)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("the settings keep one product per service"));
+    assert!(
+        refused
+            .body
+            .contains("the settings keep one product per service")
+    );
     assert_eq!(service_of(&app, user.reseller_id, three).await, None);
 }
 
@@ -410,7 +467,9 @@ async fn the_cancellation_fee_is_mapped_to_a_service_and_unmapped() {
         .client
         .get("/mapping/fees/cancellation?q=managed")
         .await;
-    assert!(search.body.contains(&format!("Managed Backup (per device) <span class=\"hint\">(id {backup})</span>")));
+    assert!(search.body.contains(&format!(
+        "Managed Backup (per device) <span class=\"hint\">(id {backup})</span>"
+    )));
 
     let mapped = user
         .client
@@ -425,7 +484,13 @@ async fn the_cancellation_fee_is_mapped_to_a_service_and_unmapped() {
     assert_eq!(fee.unwrap(), Some(backup));
     let tab = user.client.get("/mapping/fees").await;
     assert!(tab.body.contains("Managed Backup (per device)"));
-    assert!(user.client.get("/mapping/fees?unmapped=1").await.body.contains("Everything here is mapped."));
+    assert!(
+        user.client
+            .get("/mapping/fees?unmapped=1")
+            .await
+            .body
+            .contains("Everything here is mapped.")
+    );
 
     let unmapped = user
         .client
@@ -463,7 +528,16 @@ async fn good_form(client: &AutotaskClient) -> Vec<(&'static str, String)> {
 
 fn with(form: &[(&'static str, String)], field: &str, value: &str) -> Vec<(&'static str, String)> {
     form.iter()
-        .map(|(k, v)| (*k, if *k == field { value.to_owned() } else { v.clone() }))
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == field {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
         .collect()
 }
 
@@ -489,13 +563,23 @@ async fn adding_a_product_to_autotask_creates_the_service_with_the_given_fields_
 
     let blank = user.client.get(&path).await;
     assert_eq!(blank.status, StatusCode::OK);
-    assert!(blank.body.contains("value=\"Contoso Cloud Backup (Monthly)\""));
+    assert!(
+        blank
+            .body
+            .contains("value=\"Contoso Cloud Backup (Monthly)\"")
+    );
     assert!(blank.body.contains("value=\"7.5\""));
     assert!(blank.body.contains("value=\"4.25\""));
     assert!(blank.body.contains("value=\"Microsoft\""));
     assert!(blank.body.contains("Recurring - Microsoft Cloud"));
-    assert!(!blank.body.contains("Recurring - Legacy"), "inactive codes are not offered");
-    assert!(!blank.body.contains("Hardware"), "material codes are not offered");
+    assert!(
+        !blank.body.contains("Recurring - Legacy"),
+        "inactive codes are not offered"
+    );
+    assert!(
+        !blank.body.contains("Hardware"),
+        "material codes are not offered"
+    );
     assert!(blank.body.contains("selected>Monthly</option>"));
 
     let form = good_form(&client).await;
@@ -532,7 +616,11 @@ async fn adding_a_product_to_autotask_creates_the_service_with_the_given_fields_
     )));
 
     let again = user.client.get(&path).await;
-    assert_eq!(again.status, StatusCode::SEE_OTHER, "a mapped product needs no new service");
+    assert_eq!(
+        again.status,
+        StatusCode::SEE_OTHER,
+        "a mapped product needs no new service"
+    );
 }
 
 #[tokio::test]
@@ -573,9 +661,21 @@ async fn a_duplicate_service_name_is_explained_and_the_existing_service_can_be_m
     assert!(refused.body.contains(
         "Autotask already has a service named <strong>Microsoft 365 Business Basic (Monthly)</strong>"
     ));
-    assert!(refused.body.contains("Autotask already has a service with this name."));
-    assert!(refused.body.contains("value=\"microsoft 365 business basic (monthly)\""));
-    assert!(refused.body.contains(&format!("name=\"target\" value=\"{existing}\"")));
+    assert!(
+        refused
+            .body
+            .contains("Autotask already has a service with this name.")
+    );
+    assert!(
+        refused
+            .body
+            .contains("value=\"microsoft 365 business basic (monthly)\"")
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("name=\"target\" value=\"{existing}\""))
+    );
     assert_eq!(services_in_sandbox(&app), before);
     // Only the name look-up: the create was never sent.
     assert_eq!(service_posts(&pages), 1);
@@ -588,7 +688,10 @@ async fn a_duplicate_service_name_is_explained_and_the_existing_service_can_be_m
         )
         .await;
     assert_eq!(mapped.status, StatusCode::SEE_OTHER);
-    assert_eq!(service_of(&app, user.reseller_id, basic).await, Some(existing));
+    assert_eq!(
+        service_of(&app, user.reseller_id, basic).await,
+        Some(existing)
+    );
 }
 
 /// Rows a refused form must leave as they were.
@@ -602,8 +705,14 @@ async fn stored_rows(app: &TestApp) -> (u64, u64, u64, usize) {
         .count() as u64;
     (
         mapped,
-        entities::action_log::Entity::find().count(app.db()).await.unwrap(),
-        entities::fee_mappings::Entity::find().count(app.db()).await.unwrap(),
+        entities::action_log::Entity::find()
+            .count(app.db())
+            .await
+            .unwrap(),
+        entities::fee_mappings::Entity::find()
+            .count(app.db())
+            .await
+            .unwrap(),
         services_in_sandbox(app),
     )
 }
@@ -614,7 +723,14 @@ async fn each_bad_input_to_add_product_comes_back_with_its_message_and_nothing_i
     let (user, pages) = connected(&app, "Mapping Reseller").await;
     let client = app.autotask_client();
     let buyer = customer(&app, user.reseller_id, "Contoso Limited").await;
-    let backup = product(&app, user.reseller_id, buyer, "Contoso Cloud Backup", ("7.5", "4")).await;
+    let backup = product(
+        &app,
+        user.reseller_id,
+        buyer,
+        "Contoso Cloud Backup",
+        ("7.5", "4"),
+    )
+    .await;
     let path = format!("/mapping/products/{backup}/new-service");
     let good = good_form(&client).await;
     let legacy = tests::autotask::billing_code(&client, "Recurring - Legacy").await;
@@ -625,39 +741,93 @@ async fn each_bad_input_to_add_product_comes_back_with_its_message_and_nothing_i
     let cases: Vec<(&str, String, &str)> = vec![
         ("name", String::new(), "Enter a name for the service."),
         ("name", long_name, "At most 150 characters; this has 151."),
-        ("description", long_description, "At most 400 characters; this has 401."),
-        ("invoice_description", long_invoice, "At most 1000 characters; this has 1001."),
-        ("price", String::new(), "Enter a price (it may be negative, for a discount)."),
-        ("price", "twelve".into(), "The price must be a number, such as 12.50."),
-        ("price", "1.23456".into(), "The price has more than four decimal places."),
+        (
+            "description",
+            long_description,
+            "At most 400 characters; this has 401.",
+        ),
+        (
+            "invoice_description",
+            long_invoice,
+            "At most 1000 characters; this has 1001.",
+        ),
+        (
+            "price",
+            String::new(),
+            "Enter a price (it may be negative, for a discount).",
+        ),
+        (
+            "price",
+            "twelve".into(),
+            "The price must be a number, such as 12.50.",
+        ),
+        (
+            "price",
+            "1.23456".into(),
+            "The price has more than four decimal places.",
+        ),
         ("cost", "-3".into(), "The cost cannot be negative."),
-        ("cost", "4,25".into(), "The cost must be a number, such as 12.50."),
+        (
+            "cost",
+            "4,25".into(),
+            "The cost must be a number, such as 12.50.",
+        ),
         ("billing_code", String::new(), "Choose a billing code."),
-        ("billing_code", legacy.to_string(), "Choose one of the active Recurring Contract Service billing codes."),
-        ("billing_code", hardware.to_string(), "Choose one of the active Recurring Contract Service billing codes."),
-        ("period_type", "99".into(), "Choose one of the period types."),
-        ("vendor", "Nobody Such".into(), "No Autotask company starts with “Nobody Such”."),
+        (
+            "billing_code",
+            legacy.to_string(),
+            "Choose one of the active Recurring Contract Service billing codes.",
+        ),
+        (
+            "billing_code",
+            hardware.to_string(),
+            "Choose one of the active Recurring Contract Service billing codes.",
+        ),
+        (
+            "period_type",
+            "99".into(),
+            "Choose one of the period types.",
+        ),
+        (
+            "vendor",
+            "Nobody Such".into(),
+            "No Autotask company starts with “Nobody Such”.",
+        ),
     ];
     let before = stored_rows(&app).await;
     for (field, value, message) in &cases {
         let form = with(&good, field, value);
         let page = user.client.post_form(&path, &pairs(&form)).await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}");
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}"
+        );
         assert!(
             page.body.contains(&format!("id=\"{field}-error\" role=\"alert\" style=\"color:#a32020;font-size:.9rem\">{message}")),
             "{field}={value}: {}",
             page.body
         );
         if field != &"billing_code" && field != &"period_type" {
-            assert!(page.body.contains(value.as_str()), "{field}: what was typed is kept");
+            assert!(
+                page.body.contains(value.as_str()),
+                "{field}: what was typed is kept"
+            );
         }
         assert_eq!(stored_rows(&app).await, before, "{field}={value}");
     }
 
-    let script = with(&with(&good, "name", "<script>alert('x')</script>"), "price", "");
+    let script = with(
+        &with(&good, "name", "<script>alert('x')</script>"),
+        "price",
+        "",
+    );
     let page = user.client.post_form(&path, &pairs(&script)).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("value=\"&lt;script&gt;alert('x')&lt;/script&gt;\""));
+    assert!(
+        page.body
+            .contains("value=\"&lt;script&gt;alert('x')&lt;/script&gt;\"")
+    );
     assert!(!page.body.contains("<script>alert"));
 
     let no_token = user.client.post_form_raw(&path, &pairs(&good)).await;
@@ -674,8 +844,17 @@ async fn another_resellers_customers_and_products_are_not_found() {
     let client = app.autotask_client();
     let (bob, _) = connected(&app, "Reseller B").await;
     let bobs_customer = customer(&app, bob.reseller_id, "Contoso Limited").await;
-    let bobs_product = product(&app, bob.reseller_id, bobs_customer, "Contoso Cloud Backup", ("1", "1")).await;
-    let contoso = id_named(&client, "Companies", "companyName", "Contoso Ltd").await.to_string();
+    let bobs_product = product(
+        &app,
+        bob.reseller_id,
+        bobs_customer,
+        "Contoso Cloud Backup",
+        ("1", "1"),
+    )
+    .await;
+    let contoso = id_named(&client, "Companies", "companyName", "Contoso Ltd")
+        .await
+        .to_string();
     let good = good_form(&client).await;
     let before = stored_rows(&app).await;
 
@@ -685,11 +864,18 @@ async fn another_resellers_customers_and_products_are_not_found() {
         format!("/mapping/products/{bobs_product}/new-service"),
         "/mapping/customers/not-a-number".to_owned(),
     ] {
-        assert_eq!(alice.client.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            alice.client.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let map = alice
         .client
-        .post_form(&format!("/mapping/customers/{bobs_customer}"), &[("target", &contoso)])
+        .post_form(
+            &format!("/mapping/customers/{bobs_customer}"),
+            &[("target", &contoso)],
+        )
         .await;
     assert_eq!(map.status, StatusCode::NOT_FOUND);
     let unmap = alice
@@ -699,12 +885,22 @@ async fn another_resellers_customers_and_products_are_not_found() {
     assert_eq!(unmap.status, StatusCode::NOT_FOUND);
     let add = alice
         .client
-        .post_form(&format!("/mapping/products/{bobs_product}/new-service"), &pairs(&good))
+        .post_form(
+            &format!("/mapping/products/{bobs_product}/new-service"),
+            &pairs(&good),
+        )
         .await;
     assert_eq!(add.status, StatusCode::NOT_FOUND);
     assert_eq!(stored_rows(&app).await, before);
     assert_eq!(company_of(&app, bob.reseller_id, bobs_customer).await, None);
-    assert!(!alice.client.get("/mapping").await.body.contains("Contoso Limited"));
+    assert!(
+        !alice
+            .client
+            .get("/mapping")
+            .await
+            .body
+            .contains("Contoso Limited")
+    );
 }
 
 #[tokio::test]
@@ -719,7 +915,10 @@ async fn without_an_autotask_connection_the_screen_lists_mappings_and_says_why_n
     assert_eq!(tab.status, StatusCode::OK);
     assert!(tab.body.contains("id 77"));
     assert!(tab.body.contains("Autotask is not connected yet"));
-    let choose = user.client.get(&format!("/mapping/customers/{buyer}")).await;
+    let choose = user
+        .client
+        .get(&format!("/mapping/customers/{buyer}"))
+        .await;
     assert_eq!(choose.status, StatusCode::OK);
     assert!(choose.body.contains("Autotask is not connected yet"));
 }

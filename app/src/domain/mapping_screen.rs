@@ -73,7 +73,8 @@ pub struct Tab<T> {
 }
 
 /// Why a page shows no names from Autotask.
-const NOT_CONNECTED: &str = "Autotask is not connected yet (Settings), so its names cannot be shown.";
+const NOT_CONNECTED: &str =
+    "Autotask is not connected yet (Settings), so its names cannot be shown.";
 
 /// The names of `ids` in Autotask's `entity`, read in batches.
 async fn names_of<A: AutotaskApi>(
@@ -253,7 +254,10 @@ pub async fn customer_choices<A: AutotaskApi>(
     };
     let Some(api) = api else {
         page.autotask_problem = Some(NOT_CONNECTED.to_owned());
-        page.mapped = page.item.autotask_company_id.map(|id| Linked { id, name: None });
+        page.mapped = page
+            .item
+            .autotask_company_id
+            .map(|id| Linked { id, name: None });
         return Ok(page);
     };
     let ids: Vec<i64> = page.item.autotask_company_id.into_iter().collect();
@@ -323,7 +327,12 @@ pub async fn service_choices<A: AutotaskApi>(
             let mapped = db::mappings::find_fee_service(db, reseller, kind.word())
                 .await
                 .context("reading the fee mapping")?;
-            (ServiceSubject::Fee(kind), mapped, 0, kind.label().to_owned())
+            (
+                ServiceSubject::Fee(kind),
+                mapped,
+                0,
+                kind.label().to_owned(),
+            )
         }
     };
     let ids: Vec<i64> = mapped.into_iter().collect();

@@ -158,9 +158,9 @@ pub async fn service_named(
 ) -> Result<Option<(i64, String)>, AutotaskError> {
     let query = QueryBody::new(vec![Filter::eq("name", name)]).include_fields(&["id", "name"]);
     let rows: Vec<serde_json::Value> = api.query_as("Services", &query).await?;
-    Ok(rows.iter().find_map(|r| {
-        Some((r.get("id")?.as_i64()?, r.get("name")?.as_str()?.to_owned()))
-    }))
+    Ok(rows
+        .iter()
+        .find_map(|r| Some((r.get("id")?.as_i64()?, r.get("name")?.as_str()?.to_owned()))))
 }
 
 /// The vendor company a typed name means: the one active company whose name starts with it
@@ -245,13 +245,21 @@ async fn checked_against_autotask(
 ) -> Result<Option<i64>, AddProductError> {
     let options = service_options(api).await?;
     let mut errors = FieldErrors::default();
-    if !options.billing_codes.iter().any(|(id, _)| *id == new.billing_code) {
+    if !options
+        .billing_codes
+        .iter()
+        .any(|(id, _)| *id == new.billing_code)
+    {
         errors.add(
             "billing_code",
             "Choose one of the active Recurring Contract Service billing codes.",
         );
     }
-    if !options.period_types.iter().any(|(v, _)| *v == new.period_type) {
+    if !options
+        .period_types
+        .iter()
+        .any(|(v, _)| *v == new.period_type)
+    {
         errors.add("period_type", "Choose one of the period types.");
     }
     let mut vendor = None;
@@ -323,7 +331,10 @@ pub async fn add_product_to_autotask(
         new.name, product.name, product.key.mpn
     );
     if let Err(e) = action_log::record(db, reseller, Level::Info, "MAP10", &message, None).await {
-        tracing::warn!(error = format!("{e:#}"), "the action log missed a created service");
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "the action log missed a created service"
+        );
     }
     Ok(service)
 }

@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn the_same_company_spelt_two_ways_is_fully_alike() {
         assert_eq!(similarity("Contoso Limited", "Contoso Ltd"), 100);
-        assert_eq!(similarity("City Power and Light", "City Power & Light"), 100);
+        assert_eq!(
+            similarity("City Power and Light", "City Power & Light"),
+            100
+        );
     }
 
     #[test]

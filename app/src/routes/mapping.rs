@@ -61,7 +61,11 @@ pub(crate) fn unprocessable(page: Markup) -> HttpResponse {
         .body(page.into_string())
 }
 
-fn tab_view<T>(tab: Tab<T>, unmapped_only: bool, rows: impl FnOnce(Vec<(T, Option<LinkedView>)>) -> TabRows) -> TabView {
+fn tab_view<T>(
+    tab: Tab<T>,
+    unmapped_only: bool,
+    rows: impl FnOnce(Vec<(T, Option<LinkedView>)>) -> TabRows,
+) -> TabView {
     let lines = tab
         .lines
         .into_iter()
@@ -166,13 +170,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/mapping/products", web::get().to(products))
         .route("/mapping/fees", web::get().to(fees))
         .route("/mapping/customers/{id}", web::get().to(choose::customer))
-        .route("/mapping/customers/{id}", web::post().to(choose::map_customer))
+        .route(
+            "/mapping/customers/{id}",
+            web::post().to(choose::map_customer),
+        )
         .route(
             "/mapping/customers/{id}/unmap",
             web::post().to(choose::unmap_customer),
         )
         .route("/mapping/products/{id}", web::get().to(choose::product))
-        .route("/mapping/products/{id}", web::post().to(choose::map_product))
+        .route(
+            "/mapping/products/{id}",
+            web::post().to(choose::map_product),
+        )
         .route(
             "/mapping/products/{id}/unmap",
             web::post().to(choose::unmap_product),

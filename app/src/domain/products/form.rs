@@ -99,9 +99,7 @@ fn refused(message: String) -> ValidationError {
 fn at_most(text: &str, max: usize) -> Result<(), ValidationError> {
     let n = text.trim().chars().count();
     if n > max {
-        return Err(refused(format!(
-            "At most {max} characters; this has {n}."
-        )));
+        return Err(refused(format!("At most {max} characters; this has {n}.")));
     }
     Ok(())
 }
@@ -139,7 +137,9 @@ fn amount(text: &str, what: &str) -> Result<Money, String> {
 
 fn a_price(text: &str) -> Result<(), ValidationError> {
     if text.trim().is_empty() {
-        return Err(refused("Enter a price (it may be negative, for a discount).".into()));
+        return Err(refused(
+            "Enter a price (it may be negative, for a discount).".into(),
+        ));
     }
     amount(text, "price").map(|_| ()).map_err(refused)
 }

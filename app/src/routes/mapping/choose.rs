@@ -158,11 +158,20 @@ pub async fn map_customer(
     let refusal = match ready_to_map(&state, user.reseller_id, &form.target).await? {
         Err(message) => message,
         Ok((api, company)) => {
-            match mapping::map_customer(&state.db, api.as_ref(), user.reseller_id, customer, company)
-                .await
+            match mapping::map_customer(
+                &state.db,
+                api.as_ref(),
+                user.reseller_id,
+                customer,
+                company,
+            )
+            .await
             {
                 Ok(()) => {
-                    flash(&session, format!("The customer is mapped to Autotask company {company}."));
+                    flash(
+                        &session,
+                        format!("The customer is mapped to Autotask company {company}."),
+                    );
                     return Ok(see_other(MappingTab::Customers.path()));
                 }
                 Err(e) => refusal_or_error(e)?,
@@ -275,7 +284,10 @@ pub async fn map_product(
                 .await
             {
                 Ok(()) => {
-                    flash(&session, format!("The product is mapped to Autotask service {service}."));
+                    flash(
+                        &session,
+                        format!("The product is mapped to Autotask service {service}."),
+                    );
                     return Ok(see_other(MappingTab::Products.path()));
                 }
                 Err(e) => refusal_or_error(e)?,
@@ -327,13 +339,22 @@ pub async fn map_fee(
     let refusal = match ready_to_map(&state, user.reseller_id, &form.target).await? {
         Err(message) => message,
         Ok((api, service)) => {
-            match mapping::map_fee(&state.db, api.as_ref(), user.reseller_id, kind.word(), service)
-                .await
+            match mapping::map_fee(
+                &state.db,
+                api.as_ref(),
+                user.reseller_id,
+                kind.word(),
+                service,
+            )
+            .await
             {
                 Ok(()) => {
                     flash(
                         &session,
-                        format!("The {} is charged through Autotask service {service}.", kind.label().to_lowercase()),
+                        format!(
+                            "The {} is charged through Autotask service {service}.",
+                            kind.label().to_lowercase()
+                        ),
                     );
                     return Ok(see_other(MappingTab::Fees.path()));
                 }
@@ -341,7 +362,15 @@ pub async fn map_fee(
             }
         }
     };
-    let page = service_page(&state, &session, &user, ServiceFor::Fee(kind), "", Some(refusal)).await?;
+    let page = service_page(
+        &state,
+        &session,
+        &user,
+        ServiceFor::Fee(kind),
+        "",
+        Some(refusal),
+    )
+    .await?;
     Ok(unprocessable(page))
 }
 

@@ -53,7 +53,10 @@ fn view(setup: &NewServiceSetup, form: &NewServiceForm, refusal: Refusal) -> New
             ("MPN".into(), p.key.mpn.clone()),
             ("Vendor".into(), p.key.vendor.clone()),
             ("Billing period".into(), p.key.billing_period.clone()),
-            ("Subscription period".into(), p.key.subscription_period.clone()),
+            (
+                "Subscription period".into(),
+                p.key.subscription_period.clone(),
+            ),
         ],
         values: values(form),
         errors: refusal
@@ -84,13 +87,19 @@ fn view(setup: &NewServiceSetup, form: &NewServiceForm, refusal: Refusal) -> New
 }
 
 /// The error page, or the page to go back to, for what the form cannot be shown for.
-fn not_shown(session: &Session, product: ProductRowId, e: AddProductError) -> Result<HttpResponse, AppError> {
+fn not_shown(
+    session: &Session,
+    product: ProductRowId,
+    e: AddProductError,
+) -> Result<HttpResponse, AppError> {
     match e {
         AddProductError::NotFound => Err(AppError::NotFound),
         AddProductError::AlreadyMapped(service) => {
             flash(
                 session,
-                format!("This product is already mapped to Autotask service {service}; unmap it first to add a new service."),
+                format!(
+                    "This product is already mapped to Autotask service {service}; unmap it first to add a new service."
+                ),
             );
             Ok(see_other(&format!("/mapping/products/{product}")))
         }
@@ -140,7 +149,17 @@ pub async fn form(
     let product = ProductRowId(path.into_inner());
     let api = client(&state, &user).await?;
     Ok(
-        match shown(&state, &session, &user, api.as_ref(), product, None, Refusal::default()).await? {
+        match shown(
+            &state,
+            &session,
+            &user,
+            api.as_ref(),
+            product,
+            None,
+            Refusal::default(),
+        )
+        .await?
+        {
             Ok(page) => HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string()),
@@ -165,13 +184,22 @@ pub async fn create(
             ..Refusal::default()
         },
         Ok(new) => {
-            match products::add_product_to_autotask(&state.db, api.as_ref(), user.reseller_id, product, &new)
-                .await
+            match products::add_product_to_autotask(
+                &state.db,
+                api.as_ref(),
+                user.reseller_id,
+                product,
+                &new,
+            )
+            .await
             {
                 Ok(service) => {
                     flash(
                         &session,
-                        format!("“{}” was created in Autotask (service {service}) and the product is mapped to it.", new.name),
+                        format!(
+                            "“{}” was created in Autotask (service {service}) and the product is mapped to it.",
+                            new.name
+                        ),
                     );
                     return Ok(see_other("/mapping/products"));
                 }
@@ -200,7 +228,17 @@ pub async fn create(
         }
     };
     Ok(
-        match shown(&state, &session, &user, api.as_ref(), product, Some(&form), refusal).await? {
+        match shown(
+            &state,
+            &session,
+            &user,
+            api.as_ref(),
+            product,
+            Some(&form),
+            refusal,
+        )
+        .await?
+        {
             Ok(page) => unprocessable(page),
             Err(elsewhere) => elsewhere,
         },

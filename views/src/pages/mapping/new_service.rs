@@ -83,7 +83,13 @@ fn text_area(view: &NewServiceView, label: &str, field: &str, value: &str, hint:
     }
 }
 
-fn select(view: &NewServiceView, label: &str, field: &str, chosen: &str, options: &[(String, String)]) -> Markup {
+fn select(
+    view: &NewServiceView,
+    label: &str,
+    field: &str,
+    chosen: &str,
+    options: &[(String, String)],
+) -> Markup {
     html! {
         label for=(field) { (label) }
         select id=(field) name=(field) {
