@@ -922,3 +922,44 @@ async fn without_an_autotask_connection_the_screen_lists_mappings_and_says_why_n
     assert_eq!(choose.status, StatusCode::OK);
     assert!(choose.body.contains("Autotask is not connected yet"));
 }
+
+#[tokio::test]
+async fn a_new_service_whose_answer_is_lost_is_found_by_its_name_and_mapped_not_created_twice() {
+    let app = spawn_app().await;
+    let (user, pages) = connected(&app, "Mapping Reseller").await;
+    let client = app.autotask_client();
+    let buyer = customer(&app, user.reseller_id, "Contoso Limited").await;
+    let backup = product(
+        &app,
+        user.reseller_id,
+        buyer,
+        "Contoso Cloud Backup",
+        ("7.5", "4"),
+    )
+    .await;
+    let form = good_form(&client).await;
+    let before = services_in_sandbox(&app);
+    app.autotask_sandbox.update_faults(|f| {
+        f.injected.lose_next_answer = 1;
+        f.injected.hold_ms = 50;
+    });
+    let created = user
+        .client
+        .post_form(
+            &format!("/mapping/products/{backup}/new-service"),
+            &pairs(&form),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(services_in_sandbox(&app), before + 1);
+    let id = id_named(
+        &client,
+        "Services",
+        "name",
+        "Contoso Cloud Backup (Monthly)",
+    )
+    .await;
+    assert_eq!(service_of(&app, user.reseller_id, backup).await, Some(id));
+    // The name look-up, the create (sent once) and the read that found it.
+    assert_eq!(service_posts(&pages), 3);
+}
