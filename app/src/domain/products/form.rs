@@ -82,6 +82,7 @@ impl FieldErrors {
         self.0.get(field).map(String::as_str)
     }
 
+    /// Whether no field has a message.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
