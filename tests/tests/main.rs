@@ -18,6 +18,7 @@ mod engine_refusals;
 mod faults;
 mod import_page;
 mod jobs;
+mod mapping_page;
 mod marketplace_client;
 mod marketplace_schemas;
 mod marketplace_wire;

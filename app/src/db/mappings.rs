@@ -2,16 +2,18 @@
 //! subscription → contract (and its contract service), cancellation fee → service.
 
 use chrono::Utc;
-use entities::{customers, fee_mappings, products, subscriptions};
+use entities::{customers, fee_mappings, products, subscriptions, sync_tasks};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, OnConflict},
 };
 
+use super::stored::Stored;
 use crate::model::{
     catalog::{Customer, Product, ProductKey, Subscription},
     ids::{CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId},
     money::Money,
+    task::TaskStatus,
 };
 
 fn product_of(row: products::Model) -> Product {
@@ -257,4 +259,123 @@ pub async fn set_fee_service<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Every product of the reseller, by name (then key).
+pub async fn find_products_for_reseller<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<Vec<Product>, DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(products::Entity::find()
+        .filter(products::Column::ResellerId.eq(reseller.0))
+        .order_by_asc(products::Column::Name)
+        .order_by_asc(products::Column::Mpn)
+        .order_by_asc(products::Column::BillingPeriod)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(product_of)
+        .collect())
+}
+
+/// The subscription of this product the marketplace showed most recently (for its price).
+pub async fn find_latest_subscription_of_product<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    product: ProductRowId,
+) -> Result<Option<Subscription>, DbErr> {
+    use sea_orm::QueryOrder;
+    let row = subscriptions::Entity::find()
+        .filter(subscriptions::Column::ResellerId.eq(reseller.0))
+        .filter(subscriptions::Column::ProductId.eq(product.0))
+        .order_by_desc(subscriptions::Column::UpdatedAt)
+        .order_by_desc(subscriptions::Column::Id)
+        .one(db)
+        .await?;
+    match row {
+        Some(row) => find_subscription_by_row(db, reseller, SubscriptionRowId(row.id)).await,
+        None => Ok(None),
+    }
+}
+
+/// Which tasks a mapping concerns: those of a customer, or those of a product (named on the
+/// task or on its subscription).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TasksOf {
+    Customer(CustomerRowId),
+    Product(ProductRowId),
+}
+
+fn tasks_of_condition(of: TasksOf) -> sea_orm::Condition {
+    use sea_orm::{Condition, QuerySelect, QueryTrait};
+    match of {
+        TasksOf::Customer(customer) => {
+            Condition::all().add(sync_tasks::Column::CustomerId.eq(customer.0))
+        }
+        TasksOf::Product(product) => Condition::any()
+            .add(sync_tasks::Column::ProductId.eq(product.0))
+            .add(
+                sync_tasks::Column::SubscriptionId.in_subquery(
+                    subscriptions::Entity::find()
+                        .select_only()
+                        .column(subscriptions::Column::Id)
+                        .filter(subscriptions::Column::ProductId.eq(product.0))
+                        .into_query(),
+                ),
+            ),
+    }
+}
+
+/// How many of the reseller's tasks of a customer or product are in one of `statuses`.
+pub async fn count_tasks_of_in_status<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    of: TasksOf,
+    statuses: &[TaskStatus],
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    sync_tasks::Entity::find()
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .filter(sync_tasks::Column::Status.is_in(statuses.iter().map(|s| s.word())))
+        .filter(tasks_of_condition(of))
+        .count(db)
+        .await
+}
+
+/// Moves the reseller's tasks of a customer or product from `from` to `to` (only those still in
+/// `from`); returns how many moved.
+pub async fn move_tasks_of<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    of: TasksOf,
+    from: TaskStatus,
+    to: TaskStatus,
+) -> Result<u64, DbErr> {
+    let result = sync_tasks::Entity::update_many()
+        .col_expr(sync_tasks::Column::Status, Expr::value(to.word()))
+        .col_expr(
+            sync_tasks::Column::UpdatedAt,
+            Expr::value(Utc::now().fixed_offset()),
+        )
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .filter(sync_tasks::Column::Status.eq(from.word()))
+        .filter(tasks_of_condition(of))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Removes a fee's mapping; `false` when there was none.
+pub async fn delete_fee_service<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    fee_kind: &str,
+) -> Result<bool, DbErr> {
+    let result = fee_mappings::Entity::delete_many()
+        .filter(fee_mappings::Column::ResellerId.eq(reseller.0))
+        .filter(fee_mappings::Column::FeeKind.eq(fee_kind))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
 }

@@ -38,3 +38,15 @@ pub async fn find_rule_settings<C: ConnectionTrait>(
         }),
     }
 }
+
+/// Whether several marketplace products may map to one Autotask service (design §3); the
+/// column's default, `true`, until the reseller saves settings.
+pub async fn find_many_products_per_service<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<bool, DbErr> {
+    Ok(settings::Entity::find_by_id(reseller.0)
+        .one(db)
+        .await?
+        .is_none_or(|row| row.many_products_per_service))
+}

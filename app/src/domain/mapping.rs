@@ -3,11 +3,11 @@
 //! that fits).
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, SqlErr, TransactionTrait};
 
 use super::contracts::{ContractChoice, contracts_of_company, only_fit};
 use crate::autotask::{AutotaskApi, AutotaskError};
-use crate::db;
+use crate::db::{self, mappings::TasksOf};
 use crate::model::{
     ids::{CustomerRowId, ProductRowId, ResellerId, TaskId},
     task::{Task, TaskEvent, TaskStatus},
@@ -20,6 +20,9 @@ pub enum MappingError {
     NotFound,
     #[error("this Autotask company is already mapped to another marketplace customer")]
     CompanyTaken,
+    /// Only when the reseller's settings keep one product per service.
+    #[error("this Autotask service is already mapped to another marketplace product")]
+    ServiceTaken,
     #[error("Autotask has no {0} with id {1}")]
     NotInAutotask(&'static str, i64),
     #[error("Autotask could not be asked: {0}")]
@@ -46,13 +49,15 @@ pub async fn map_customer(
         Some(other) if other != customer => return Err(MappingError::CompanyTaken),
         _ => {}
     }
-    if !db::mappings::set_customer_company(db, reseller, customer, Some(company))
-        .await
-        .context("mapping the customer")?
-    {
-        return Err(MappingError::NotFound);
+    // The unique index settles a race between two people mapping the same company.
+    match db::mappings::set_customer_company(db, reseller, customer, Some(company)).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(MappingError::NotFound),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(MappingError::CompanyTaken)
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("mapping the customer").into()),
     }
-    Ok(())
 }
 
 /// Maps a marketplace product (its key) to an Autotask service.
@@ -65,6 +70,17 @@ pub async fn map_product(
 ) -> Result<(), MappingError> {
     if api.get("Services", service).await?.is_none() {
         return Err(MappingError::NotInAutotask("service", service));
+    }
+    let shared = db::settings::find_many_products_per_service(db, reseller)
+        .await
+        .context("reading the settings")?;
+    if !shared {
+        let others = db::mappings::find_products_mapped_to(db, reseller, service)
+            .await
+            .context("reading the mappings")?;
+        if others.iter().any(|p| p.id != product) {
+            return Err(MappingError::ServiceTaken);
+        }
     }
     if !db::mappings::set_product_service(db, reseller, product, Some(service))
         .await
@@ -90,6 +106,96 @@ pub async fn map_fee(
         .await
         .context("mapping the fee")?;
     Ok(())
+}
+
+/// What unmapping means for open tasks: how many new or ready tasks now need the mapping again
+/// (ready ones went back to the wizard). Queued, applying and finished tasks are left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unmapped {
+    pub open_tasks: u64,
+}
+
+/// The tasks an unmapping sends back to the wizard.
+const NEED_MAPPING: [TaskStatus; 2] = [TaskStatus::New, TaskStatus::Ready];
+
+/// How many open (new or ready) tasks of the customer or product rely on its mapping.
+pub async fn open_tasks_of(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    of: TasksOf,
+) -> Result<u64, MappingError> {
+    Ok(
+        db::mappings::count_tasks_of_in_status(db, reseller, of, &NEED_MAPPING)
+            .await
+            .context("counting open tasks")?,
+    )
+}
+
+/// Removes a customer's or product's mapping, and sends its ready tasks back to the wizard, in
+/// one transaction.
+async fn unmap(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    of: TasksOf,
+) -> Result<Unmapped, MappingError> {
+    let back = TaskStatus::Ready
+        .apply(TaskEvent::Unprepare)
+        .map_err(|r| anyhow::anyhow!("{r}"))?;
+    let txn = db.begin().await.context("starting a transaction")?;
+    let found = match of {
+        TasksOf::Customer(customer) => {
+            db::mappings::set_customer_company(&txn, reseller, customer, None).await
+        }
+        TasksOf::Product(product) => {
+            db::mappings::set_product_service(&txn, reseller, product, None).await
+        }
+    }
+    .context("removing the mapping")?;
+    if !found {
+        return Err(MappingError::NotFound);
+    }
+    db::mappings::move_tasks_of(&txn, reseller, of, TaskStatus::Ready, back)
+        .await
+        .context("sending ready tasks back to the wizard")?;
+    let open_tasks = db::mappings::count_tasks_of_in_status(&txn, reseller, of, &NEED_MAPPING)
+        .await
+        .context("counting open tasks")?;
+    txn.commit().await.context("committing the unmapping")?;
+    Ok(Unmapped { open_tasks })
+}
+
+/// Unmaps a marketplace customer from its Autotask company.
+pub async fn unmap_customer(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    customer: CustomerRowId,
+) -> Result<Unmapped, MappingError> {
+    unmap(db, reseller, TasksOf::Customer(customer)).await
+}
+
+/// Unmaps a marketplace product from its Autotask service.
+pub async fn unmap_product(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    product: ProductRowId,
+) -> Result<Unmapped, MappingError> {
+    unmap(db, reseller, TasksOf::Product(product)).await
+}
+
+/// Removes a fee's service; `NotFound` when it was not mapped.
+pub async fn unmap_fee(
+    db: &DatabaseConnection,
+    reseller: ResellerId,
+    fee_kind: &str,
+) -> Result<(), MappingError> {
+    if db::mappings::delete_fee_service(db, reseller, fee_kind)
+        .await
+        .context("unmapping the fee")?
+    {
+        Ok(())
+    } else {
+        Err(MappingError::NotFound)
+    }
 }
 
 /// Something a task still needs.

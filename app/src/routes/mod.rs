@@ -10,6 +10,7 @@ pub mod errors;
 pub mod health;
 pub mod import;
 pub mod labels;
+pub mod mapping;
 pub mod pages;
 pub mod review;
 pub mod session;
@@ -27,7 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(pages::dashboard))
         .route("/check", web::post().to(check::start))
         .route("/check/latest", web::get().to(check::latest))
-        .route("/mapping", web::get().to(pages::mapping))
         .route("/import", web::get().to(import::show))
         .route("/import/progress", web::get().to(import::progress))
         .route("/import/all", web::post().to(import::import_all))
@@ -84,5 +84,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/settings/marketplace",
             web::post().to(settings::save_marketplace),
         )
-        .route("/settings/test-job", web::post().to(settings::run_test_job));
+        .route("/settings/test-job", web::post().to(settings::run_test_job))
+        .configure(mapping::configure);
 }

@@ -1,13 +1,9 @@
 use actix_session::Session;
 use actix_web::web;
 use maud::Markup;
-use views::{
-    Nav,
-    pages::{
-        action_log::{LogRow, action_log as action_log_page},
-        dashboard::{DashboardData, dashboard as dashboard_page},
-        placeholder::placeholder,
-    },
+use views::pages::{
+    action_log::{LogRow, action_log as action_log_page},
+    dashboard::{DashboardData, dashboard as dashboard_page},
 };
 
 use crate::domain::{action_log, connections, tasks};
@@ -38,15 +34,6 @@ pub async fn dashboard(
         latest_check: super::check::latest_run(&state, user.reseller_id).await?,
     };
     Ok(dashboard_page(&page_context(&session, &user), &data))
-}
-
-pub async fn mapping(session: Session, CurrentUser(user): CurrentUser) -> Markup {
-    placeholder(
-        &page_context(&session, &user),
-        Nav::Mapping,
-        "Mapping",
-        "Customer, product and fee mappings will appear here.",
-    )
 }
 
 pub async fn action_log(

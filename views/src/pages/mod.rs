@@ -3,6 +3,7 @@ pub mod dashboard;
 pub mod errors;
 pub mod import;
 pub mod login;
+pub mod mapping;
 pub mod placeholder;
 pub mod settings;
 pub mod tasks;
