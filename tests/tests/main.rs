@@ -9,6 +9,7 @@ mod autotask_protocol;
 mod autotask_rules;
 mod autotask_sharing;
 mod autotask_wire;
+mod browser;
 mod check_changes;
 mod cli;
 mod crash;
