@@ -55,7 +55,10 @@ fn chromium_binary() -> Option<PathBuf> {
     if std::env::var("CHROMIUM").is_err() && debian.is_file() {
         return Some(debian);
     }
-    find_program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"])
+    find_program(
+        "CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    )
 }
 
 /// `chromedriver` in its own process group, so dropping it ends the browsers it started too.
@@ -66,8 +69,9 @@ struct Driver {
 
 impl Driver {
     async fn start() -> Self {
-        let program = find_program("CHROMEDRIVER", &["chromedriver"])
-            .unwrap_or_else(|| panic!("browser tests need chromedriver, which was not found; {INSTALL}"));
+        let program = find_program("CHROMEDRIVER", &["chromedriver"]).unwrap_or_else(|| {
+            panic!("browser tests need chromedriver, which was not found; {INSTALL}")
+        });
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -79,7 +83,12 @@ impl Driver {
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
-            .unwrap_or_else(|e| panic!("chromedriver ({}) did not start: {e}; {INSTALL}", program.display()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "chromedriver ({}) did not start: {e}; {INSTALL}",
+                    program.display()
+                )
+            });
         let driver = Self { child, port };
         driver.wait_until_listening().await;
         driver
@@ -129,8 +138,9 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium for `app`. `name` prefixes this test's
     /// screenshots.
     pub async fn start(app: &TestApp, name: &str) -> Self {
-        let chromium = chromium_binary()
-            .unwrap_or_else(|| panic!("browser tests need Chromium, which was not found; {INSTALL}"));
+        let chromium = chromium_binary().unwrap_or_else(|| {
+            panic!("browser tests need Chromium, which was not found; {INSTALL}")
+        });
         let driver = Driver::start().await;
         let profile = tempfile::tempdir().expect("a profile directory");
         let capabilities = serde_json::json!({
@@ -210,7 +220,10 @@ impl Browser {
                 .unwrap_or_else(|e| panic!("no field named or labelled {field:?}: {e}")),
         };
         element.clear().await.expect("clearing the field");
-        element.send_keys(value).await.expect("typing into the field");
+        element
+            .send_keys(value)
+            .await
+            .expect("typing into the field");
     }
 
     /// Presses the (enabled) button whose text is `text`.
@@ -247,7 +260,10 @@ impl Browser {
     pub async fn text(&self) -> String {
         match self
             .client
-            .execute("return document.body ? document.body.innerText : ''", vec![])
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
             .await
         {
             Ok(serde_json::Value::String(text)) => text,

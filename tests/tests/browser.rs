@@ -18,7 +18,10 @@ async fn connect_marketplace(user: &TestUser) {
         ("password", seed::PASSWORD),
         ("subscription_key", seed::SUBSCRIPTION_KEY),
     ];
-    let saved = user.client.post_form("/settings/marketplace", &fields).await;
+    let saved = user
+        .client
+        .post_form("/settings/marketplace", &fields)
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 }
 
@@ -36,6 +39,15 @@ async fn sign_in(browser: &Browser, user: &TestUser) {
 fn slow_marketplace(app: &TestApp, slow: bool) {
     app.marketplace_sandbox
         .update_faults(|f| f.injected.latency_ms = if slow { 300 } else { 0 });
+}
+
+/// The count the dashboard shows for a state or type (by its slug).
+async fn count_shown(browser: &Browser, slug: &str) -> String {
+    let script = format!("return document.querySelector('[data-count={slug}]').innerText");
+    match browser.eval(&script).await {
+        serde_json::Value::String(text) => text,
+        other => panic!("no count for {slug}: {other}"),
+    }
 }
 
 #[tokio::test]
@@ -59,20 +71,38 @@ async fn check_changes_in_the_browser_shows_live_progress_then_the_new_counts_wi
     browser.screenshot("03-check-in-progress").await;
     slow_marketplace(&app, false);
 
-    let after = browser
-        .wait_until("the run's result", |page| page.contains("23 new tasks"))
+    // The panel shows the result first, then the script fetches the new counts.
+    browser
+        .wait_until("the run's result and the new counts", |page| {
+            page.contains("23 new tasks") && page.contains("Open sync tasks: 23")
+        })
         .await;
-    assert!(after.contains("Open sync tasks: 23"), "{after}");
+    assert_eq!(count_shown(&browser, "new").await, "23");
+    assert_eq!(count_shown(&browser, "sales").await, "13");
+    assert_eq!(count_shown(&browser, "change").await, "6");
     assert_eq!(
-        browser.eval("return window.stillTheSamePage === true").await,
+        browser
+            .eval("return window.stillTheSamePage === true")
+            .await,
         serde_json::Value::Bool(true),
         "the counts changed without reloading the page"
     );
     browser.screenshot("04-dashboard-after-check").await;
 
+    let run_started = browser
+        .client()
+        .find(fantoccini::Locator::Css(
+            "#recent-runs a[href^='/check/runs/']",
+        ))
+        .await
+        .expect("the run in the list of recent runs");
+    run_started.click().await.expect("opening the run");
+    browser.wait_for_text("Task created").await;
+    browser.screenshot("05-check-run").await;
+
     browser.click_link("Tasks").await;
     browser.wait_for_text("Sync tasks").await;
-    browser.screenshot("05-tasks").await;
+    browser.screenshot("06-tasks").await;
     let first = browser
         .client()
         .find(fantoccini::Locator::Css("table a[href^='/tasks/']"))
@@ -82,6 +112,6 @@ async fn check_changes_in_the_browser_shows_live_progress_then_the_new_counts_wi
     first.click().await.expect("opening the task");
     browser.wait_for_text(&order_number).await;
     assert!(browser.path().await.starts_with("/tasks/"));
-    browser.screenshot("06-task").await;
+    browser.screenshot("07-task").await;
     browser.close().await;
 }

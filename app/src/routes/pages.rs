@@ -5,40 +5,17 @@ use views::{
     Nav,
     pages::{
         action_log::{LogRow, action_log as action_log_page},
-        dashboard::{DashboardData, dashboard as dashboard_page},
         placeholder::placeholder,
     },
 };
 
-use crate::domain::{action_log, connections, tasks};
+use crate::domain::action_log;
 use crate::routes::{
     errors::AppError,
     labels::level_label,
     session::{CurrentUser, page_context},
 };
 use crate::state::AppState;
-
-pub async fn dashboard(
-    state: web::Data<AppState>,
-    session: Session,
-    CurrentUser(user): CurrentUser,
-) -> Result<Markup, AppError> {
-    let open_tasks = tasks::open_task_count(&state.db, user.reseller_id).await?;
-    let data = DashboardData {
-        open_tasks,
-        autotask_connected: connections::autotask_connection_summary(&state.db, user.reseller_id)
-            .await?
-            .is_some(),
-        marketplace_connected: connections::marketplace_connection_summary(
-            &state.db,
-            user.reseller_id,
-        )
-        .await?
-        .is_some(),
-        latest_check: super::check::latest_run(&state, user.reseller_id).await?,
-    };
-    Ok(dashboard_page(&page_context(&session, &user), &data))
-}
 
 pub async fn mapping(session: Session, CurrentUser(user): CurrentUser) -> Markup {
     placeholder(
