@@ -14,6 +14,7 @@ mod check_changes;
 mod cli;
 mod crash;
 mod csrf;
+mod dashboard;
 mod engine;
 mod faults;
 mod jobs;
