@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use tests::{TestApp, TestUser, browser::Browser, spawn_app};
 
 /// Saves the sandbox marketplace as the reseller's connection, through the settings form.
-async fn connect_marketplace(user: &TestUser) {
+pub(crate) async fn connect_marketplace(user: &TestUser) {
     let fields = [
         ("base_url", "/sandbox/marketplace"),
         ("marketplace_code", seed::MARKETPLACE),
@@ -34,8 +34,8 @@ async fn sign_in(browser: &Browser, user: &TestUser) {
     browser.wait_for_text("Check Changes").await;
 }
 
-/// A marketplace that answers slowly while the test looks at the progress bar, so the run
-/// cannot end before the page has shown it; `fast` lets the run finish.
+/// A marketplace that answers slowly (`slow`) while the test looks at the progress bar, so the
+/// run cannot end before the page has shown it; then a fast one lets the run finish.
 fn slow_marketplace(app: &TestApp, slow: bool) {
     app.marketplace_sandbox
         .update_faults(|f| f.injected.latency_ms = if slow { 300 } else { 0 });

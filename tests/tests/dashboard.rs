@@ -346,3 +346,115 @@ async fn what_needs_attention_counts_unmapped_customers_and_products_and_links_t
         assert!(list.body.contains(&format!("href=\"/tasks/{task}\"")));
     }
 }
+
+/// 10,000 tasks in bulk: status `i % 8`, type `i % 6`, in the order the words are listed.
+async fn insert_many_tasks(app: &TestApp, reseller: ResellerId, n: usize) {
+    use entities::sync_tasks;
+    use sea_orm::{EntityTrait, Set};
+    const STATUSES: [&str; 8] = [
+        "new", "ready", "queued", "applying", "done", "failed", "conflict", "ignored",
+    ];
+    const TYPES: [&str; 6] = [
+        "sales",
+        "change",
+        "billing",
+        "cancellation",
+        "renewal",
+        "reconcile",
+    ];
+    let now = Utc::now().fixed_offset();
+    let rows: Vec<sync_tasks::ActiveModel> = (0..n)
+        .map(|i| sync_tasks::ActiveModel {
+            reseller_id: Set(reseller.0),
+            mp_order_id: Set(format!("BULK-{i}")),
+            order_number: Set(format!("SO{i:06}")),
+            order_type: Set("sales".into()),
+            task_type: Set(TYPES[i % 6].into()),
+            status: Set(STATUSES[i % 8].into()),
+            order_created_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        sync_tasks::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(app.db())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn with_ten_thousand_tasks_the_dashboard_counts_them_all_in_well_under_a_second() {
+    let app = spawn_app().await;
+    let user = app.signed_in("Acme", Role::Operator).await;
+    insert_many_tasks(&app, user.reseller_id, 10_000).await;
+
+    let started = std::time::Instant::now();
+    let page = user.client.get("/").await;
+    let took = started.elapsed();
+    assert_eq!(page.status, StatusCode::OK);
+    // 10,000 / 8 in each state; 10,000 = 6 × 1,666 + 4, so the first four types have one more.
+    for slug in [
+        "new", "ready", "queued", "applying", "done", "failed", "conflict", "ignored",
+    ] {
+        assert_eq!(count_shown(&page.body, slug), 1_250, "{slug}");
+    }
+    let by_type: Vec<i64> = [
+        "sales",
+        "change",
+        "billing",
+        "cancellation",
+        "renewal",
+        "reconcile",
+    ]
+    .iter()
+    .map(|slug| count_shown(&page.body, slug))
+    .collect();
+    assert_eq!(by_type, [1_667, 1_667, 1_667, 1_667, 1_666, 1_666]);
+    // Open: new, ready, queued, failed and conflict.
+    assert!(
+        page.body
+            .contains("Open sync tasks: <strong id=\"open-tasks\">6250</strong>")
+    );
+    // Counted by GROUP BY, not by loading tasks: far below a second even unoptimised.
+    assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
+}
+
+#[tokio::test]
+async fn without_javascript_the_button_starts_a_run_and_a_reload_shows_its_result_and_counts() {
+    let app = spawn_app().await;
+    let user = app.signed_in("Acme", Role::Admin).await;
+    crate::browser::connect_marketplace(&user).await;
+    let mut events = app.job_events();
+
+    let started = user.client.post_form("/check", &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    assert_eq!(started.location.as_deref(), Some("/"));
+    let ok = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            if let Ok(psa_sync::queue::JobEvent::Finished {
+                job: "check-changes",
+                ok,
+                ..
+            }) = events.recv().await
+            {
+                return ok;
+            }
+        }
+    })
+    .await
+    .expect("the run ended within 30 s");
+    assert!(ok);
+
+    let body = user.client.get("/").await.body;
+    assert!(body.contains("<strong>23 new tasks</strong>"), "{body}");
+    assert_eq!(count_shown(&body, "new"), 23);
+    assert_eq!(count_shown(&body, "sales"), 13);
+    assert!(body.contains("<td>Button</td><td><span class=\"badge\">Success</span></td>"));
+    assert!(
+        !body.contains("<script>"),
+        "no script once the run has ended: nothing is left to follow"
+    );
+}
