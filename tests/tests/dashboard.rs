@@ -333,9 +333,9 @@ async fn what_needs_attention_counts_unmapped_customers_and_products_and_links_t
     let body = user.client.get("/").await.body;
     for expected in [
         "<a href=\"/mapping?tab=customers&amp;unmapped=1\"><strong>2</strong> customers not mapped to an Autotask company</a>",
-        "<a href=\"/mapping?tab=products&amp;unmapped=1\"><strong>1</strong> products not mapped to an Autotask service</a>",
-        "<a href=\"/tasks?status=conflict\"><strong>1</strong> tasks in conflict",
-        "<a href=\"/tasks?status=failed\"><strong>1</strong> tasks failed</a>",
+        "<a href=\"/mapping?tab=products&amp;unmapped=1\"><strong>1</strong> product not mapped to an Autotask service</a>",
+        "<a href=\"/tasks?status=conflict\"><strong>1</strong> task in conflict",
+        "<a href=\"/tasks?status=failed\"><strong>1</strong> task failed</a>",
     ] {
         assert!(body.contains(expected), "{expected} in {body}");
     }

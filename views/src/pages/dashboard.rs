@@ -186,24 +186,29 @@ fn count_table<'a>(
 }
 
 fn attention(a: &AttentionView) -> Markup {
-    let items: [(u64, &str, &str); 4] = [
+    // (count, one, many, where to act on it)
+    let items: [(u64, &str, &str, &str); 4] = [
         (
             a.unmapped_customers,
+            "customer not mapped to an Autotask company",
             "customers not mapped to an Autotask company",
             "/mapping?tab=customers&unmapped=1",
         ),
         (
             a.unmapped_products,
+            "product not mapped to an Autotask service",
             "products not mapped to an Autotask service",
             "/mapping?tab=products&unmapped=1",
         ),
         (
             a.conflicts.unsigned_abs(),
+            "task in conflict (Autotask changed under us)",
             "tasks in conflict (Autotask changed under us)",
             "/tasks?status=conflict",
         ),
         (
             a.failed.unsigned_abs(),
+            "task failed",
             "tasks failed",
             "/tasks?status=failed",
         ),
@@ -211,12 +216,14 @@ fn attention(a: &AttentionView) -> Markup {
     html! {
         div.card #attention {
             h2 { "Needs attention" }
-            @if items.iter().all(|(n, _, _)| *n == 0) {
+            @if items.iter().all(|(n, ..)| *n == 0) {
                 p.empty { "Nothing needs attention." }
             } @else {
                 ul {
-                    @for (n, what, href) in items {
-                        @if n > 0 { li { a href=(href) { strong { (n) } " " (what) } } }
+                    @for (n, one, many, href) in items {
+                        @if n > 0 {
+                            li { a href=(href) { strong { (n) } " " (if n == 1 { one } else { many }) } }
+                        }
                     }
                 }
             }
