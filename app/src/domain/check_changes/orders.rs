@@ -22,7 +22,7 @@ use crate::marketplace::{
 use crate::model::{
     catalog::{ProductKey, SubscriptionSnapshot},
     check_run::{OrderOutcome, RunCounts, RunOrder},
-    ids::{CheckRunId, CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId},
+    ids::{CheckRunId, CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId, TaskId},
     log::Level,
     money::Money,
     task::{NewTask, OrderRef},
@@ -216,7 +216,7 @@ impl Seen<'_> {
         &self,
         db: &C,
         outcome: OrderOutcome,
-        task: Option<crate::model::ids::TaskId>,
+        task: Option<TaskId>,
         note: Option<String>,
     ) -> anyhow::Result<()> {
         let entry = RunOrder {
