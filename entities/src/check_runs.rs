@@ -28,6 +28,8 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::check_run_orders::Entity")]
+    CheckRunOrders,
     #[sea_orm(
         belongs_to = "super::resellers::Entity",
         from = "Column::ResellerId",
@@ -36,6 +38,12 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Resellers,
+}
+
+impl Related<super::check_run_orders::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CheckRunOrders.def()
+    }
 }
 
 impl Related<super::resellers::Entity> for Entity {

@@ -5,6 +5,7 @@ pub mod prelude;
 pub mod action_log;
 pub mod api_usage;
 pub mod autotask_connections;
+pub mod check_run_orders;
 pub mod check_runs;
 pub mod customers;
 pub mod fee_mappings;

@@ -3,6 +3,7 @@
 pub use super::action_log::Entity as ActionLog;
 pub use super::api_usage::Entity as ApiUsage;
 pub use super::autotask_connections::Entity as AutotaskConnections;
+pub use super::check_run_orders::Entity as CheckRunOrders;
 pub use super::check_runs::Entity as CheckRuns;
 pub use super::customers::Entity as Customers;
 pub use super::fee_mappings::Entity as FeeMappings;

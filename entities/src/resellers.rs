@@ -19,6 +19,8 @@ pub enum Relation {
     ActionLog,
     #[sea_orm(has_one = "super::autotask_connections::Entity")]
     AutotaskConnections,
+    #[sea_orm(has_many = "super::check_run_orders::Entity")]
+    CheckRunOrders,
     #[sea_orm(has_many = "super::check_runs::Entity")]
     CheckRuns,
     #[sea_orm(has_many = "super::customers::Entity")]
@@ -56,6 +58,12 @@ impl Related<super::action_log::Entity> for Entity {
 impl Related<super::autotask_connections::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::AutotaskConnections.def()
+    }
+}
+
+impl Related<super::check_run_orders::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CheckRunOrders.def()
     }
 }
 

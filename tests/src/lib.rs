@@ -26,6 +26,7 @@ use tempfile::TempDir;
 use tokio::{sync::oneshot, task::JoinHandle};
 
 pub mod autotask;
+pub mod browser;
 pub mod engine;
 pub mod forms;
 pub mod node;

@@ -191,3 +191,29 @@ pub async fn find_customers_for_reseller<C: ConnectionTrait>(
         .map(customer_of)
         .collect())
 }
+
+/// How many of the reseller's customers have no Autotask company yet (one COUNT, no rows read).
+pub async fn count_unmapped_customers<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    customers::Entity::find()
+        .filter(customers::Column::ResellerId.eq(reseller.0))
+        .filter(customers::Column::AutotaskCompanyId.is_null())
+        .count(db)
+        .await
+}
+
+/// How many of the reseller's products have no Autotask service yet.
+pub async fn count_unmapped_products<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    products::Entity::find()
+        .filter(products::Column::ResellerId.eq(reseller.0))
+        .filter(products::Column::AutotaskServiceId.is_null())
+        .count(db)
+        .await
+}

@@ -1,16 +1,16 @@
 //! Check Changes runs: their window, progress, liveness and result.
 
 use chrono::{DateTime, Utc};
-use entities::check_runs;
+use entities::{check_run_orders, check_runs};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, sea_query::Expr,
+    QuerySelect, Set, sea_query::Expr,
 };
 
 use super::stored::Stored;
 use crate::model::{
-    check_run::{CheckRun, CheckRunStatus, RunCounts, Trigger},
-    ids::{CheckRunId, ResellerId},
+    check_run::{CheckRun, CheckRunStatus, OrderOutcome, RunCounts, RunOrder, Trigger},
+    ids::{CheckRunId, ResellerId, TaskId},
 };
 
 fn run_of(row: check_runs::Model) -> Result<CheckRun, DbErr> {
@@ -229,5 +229,70 @@ pub async fn find_abandoned_check_runs<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(run_of)
+        .collect()
+}
+
+/// The reseller's newest runs, newest first.
+pub async fn find_recent_check_runs<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    limit: u64,
+) -> Result<Vec<CheckRun>, DbErr> {
+    check_runs::Entity::find()
+        .filter(check_runs::Column::ResellerId.eq(reseller.0))
+        .order_by_desc(check_runs::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(run_of)
+        .collect()
+}
+
+/// Records what a run did with one order.
+pub async fn insert_check_run_order<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    run: CheckRunId,
+    order: &RunOrder,
+) -> Result<(), DbErr> {
+    check_run_orders::ActiveModel {
+        check_run_id: Set(run.0),
+        reseller_id: Set(reseller.0),
+        mp_order_id: Set(order.mp_order_id.clone()),
+        order_number: Set(order.order_number.clone()),
+        outcome: Set(order.outcome.word().to_owned()),
+        task_id: Set(order.task.map(|t| t.0)),
+        note: Set(order.note.clone()),
+        at: Set(Utc::now().fixed_offset()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The orders of one of the reseller's runs, in the order the run handled them.
+pub async fn find_check_run_orders_for_reseller<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    run: CheckRunId,
+) -> Result<Vec<RunOrder>, DbErr> {
+    check_run_orders::Entity::find()
+        .filter(check_run_orders::Column::CheckRunId.eq(run.0))
+        .filter(check_run_orders::Column::ResellerId.eq(reseller.0))
+        .order_by_asc(check_run_orders::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(RunOrder {
+                mp_order_id: row.mp_order_id,
+                order_number: row.order_number,
+                outcome: OrderOutcome::from_word(&row.outcome)?,
+                task: row.task_id.map(TaskId),
+                note: row.note,
+            })
+        })
         .collect()
 }

@@ -5,7 +5,7 @@ use sea_orm::DbErr;
 
 use crate::model::{
     account::Role,
-    check_run::{CheckRunStatus, Trigger},
+    check_run::{CheckRunStatus, OrderOutcome, Trigger},
     import::{ImportOutcome, ImportRunStatus},
     journal::{LineKind, StepStatus},
     log::Level,
@@ -121,6 +121,16 @@ impl Stored for Trigger {
         &[(Trigger::Manual, "manual"), (Trigger::Schedule, "schedule")];
 }
 
+impl Stored for OrderOutcome {
+    const WHAT: &'static str = "check run order outcome";
+    const WORDS: &'static [(Self, &'static str)] = &[
+        (OrderOutcome::TaskCreated, "task_created"),
+        (OrderOutcome::Skipped, "skipped"),
+        (OrderOutcome::Pending, "pending"),
+        (OrderOutcome::Unreadable, "unreadable"),
+    ];
+}
+
 impl Stored for Role {
     const WHAT: &'static str = "role";
     const WORDS: &'static [(Self, &'static str)] =
@@ -221,6 +231,12 @@ mod tests {
             ImportOutcome::Linked,
             ImportOutcome::Failed,
             ImportOutcome::Incomplete,
+        ]);
+        round_trips(&[
+            OrderOutcome::TaskCreated,
+            OrderOutcome::Skipped,
+            OrderOutcome::Pending,
+            OrderOutcome::Unreadable,
         ]);
         round_trips(&[Level::Info, Level::Warning, Level::Error]);
         round_trips(&[Role::Admin, Role::Operator]);

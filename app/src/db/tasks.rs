@@ -227,6 +227,51 @@ pub async fn count_tasks_by_status<C: ConnectionTrait>(
     Ok(counts)
 }
 
+/// How many tasks of the reseller are in each (status, type): one GROUP BY, so the dashboard
+/// stays fast however many tasks there are.
+pub async fn count_tasks_by_status_and_type<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+) -> Result<Vec<(TaskStatus, TaskType, i64)>, DbErr> {
+    let rows: Vec<(String, String, i64)> = sync_tasks::Entity::find()
+        .select_only()
+        .column(sync_tasks::Column::Status)
+        .column(sync_tasks::Column::TaskType)
+        .column_as(sync_tasks::Column::Id.count(), "n")
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .group_by(sync_tasks::Column::Status)
+        .group_by(sync_tasks::Column::TaskType)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(status, task_type, n)| {
+            Ok((
+                TaskStatus::from_word(&status)?,
+                TaskType::from_word(&task_type)?,
+                n,
+            ))
+        })
+        .collect()
+}
+
+/// The id of the reseller's task for a marketplace order, if it has one.
+pub async fn find_task_id_for_order<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    mp_order_id: &str,
+) -> Result<Option<TaskId>, DbErr> {
+    Ok(sync_tasks::Entity::find()
+        .select_only()
+        .column(sync_tasks::Column::Id)
+        .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+        .filter(sync_tasks::Column::MpOrderId.eq(mp_order_id))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .map(TaskId))
+}
+
 /// What else a status change writes.
 #[derive(Debug, Clone, Default)]
 pub struct StatusChange<'a> {

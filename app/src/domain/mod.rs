@@ -9,6 +9,7 @@ pub mod check_changes;
 pub mod classify;
 pub mod connections;
 pub mod contracts;
+pub mod dashboard;
 pub mod import;
 pub mod invoice;
 pub mod mapping;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::ids::{CheckRunId, ResellerId};
+use super::ids::{CheckRunId, ResellerId, TaskId};
 
 /// How a run stands or ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,4 +63,29 @@ pub struct CheckRun {
     pub heartbeat_at: Option<DateTime<Utc>>,
     /// The node whose worker runs it.
     pub node: Option<String>,
+}
+
+/// What a run did with one order it looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderOutcome {
+    /// A sync task was made for it.
+    TaskCreated,
+    /// No task: it has one already, needs none, or is gone or cancelled.
+    Skipped,
+    /// Not completed yet; the next run looks again.
+    Pending,
+    /// It could not be read; the next run looks again.
+    Unreadable,
+}
+
+/// One order of a run, as the run's detail page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOrder {
+    /// The marketplace's order id (missing when the order was too broken to have one).
+    pub mp_order_id: Option<String>,
+    pub order_number: Option<String>,
+    pub outcome: OrderOutcome,
+    pub task: Option<TaskId>,
+    /// Why, in words, when the outcome alone does not say.
+    pub note: Option<String>,
 }

@@ -7,7 +7,10 @@ use chrono::Utc;
 
 use crate::domain::check_changes;
 use crate::jobs::check_changes::start as queue_check;
-use crate::model::{check_run::Trigger, ids::ResellerId};
+use crate::model::{
+    check_run::{CheckRun, Trigger},
+    ids::ResellerId,
+};
 use crate::routes::{
     auth::see_other,
     errors::AppError,
@@ -16,21 +19,26 @@ use crate::routes::{
 };
 use crate::state::AppState;
 
-/// The latest run as the dashboard shows it.
-pub(crate) async fn latest_run(
-    state: &AppState,
-    reseller: ResellerId,
-) -> Result<Option<CheckRunView>, AppError> {
-    let run = check_changes::latest_run(&state.db, reseller, Utc::now()).await?;
-    Ok(run.map(|r| CheckRunView {
+/// A run as the progress panel shows it.
+pub(crate) fn run_view(r: &CheckRun) -> CheckRunView {
+    CheckRunView {
         status: run_label(r.status),
         total: i64::from(r.orders_total),
         processed: i64::from(r.counts.tasks_created + r.counts.skipped + r.counts.unreadable),
         tasks_created: i64::from(r.counts.tasks_created),
         skipped: i64::from(r.counts.skipped),
-        message: r.message,
+        message: r.message.clone(),
         started: r.started_at.format("%Y-%m-%d %H:%M").to_string(),
-    }))
+    }
+}
+
+/// The latest run as the dashboard shows it.
+async fn latest_run(
+    state: &AppState,
+    reseller: ResellerId,
+) -> Result<Option<CheckRunView>, AppError> {
+    let run = check_changes::latest_run(&state.db, reseller, Utc::now()).await?;
+    Ok(run.as_ref().map(run_view))
 }
 
 /// **Check Changes**: queue a run and go back to the dashboard, which follows its progress.

@@ -6,6 +6,7 @@ use actix_web::web;
 pub mod auth;
 pub mod check;
 pub mod csrf;
+pub mod dashboard;
 pub mod errors;
 pub mod health;
 pub mod import;
@@ -25,9 +26,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
-        .route("/", web::get().to(pages::dashboard))
+        .route("/", web::get().to(dashboard::show))
+        .route("/dashboard/summary", web::get().to(dashboard::summary))
         .route("/check", web::post().to(check::start))
         .route("/check/latest", web::get().to(check::latest))
+        .route("/check/runs/{id}", web::get().to(dashboard::run_detail))
         .route("/import", web::get().to(import::show))
         .route("/import/progress", web::get().to(import::progress))
         .route("/import/all", web::post().to(import::import_all))

@@ -1,40 +1,15 @@
 use actix_session::Session;
 use actix_web::web;
 use maud::Markup;
-use views::pages::{
-    action_log::{LogRow, action_log as action_log_page},
-    dashboard::{DashboardData, dashboard as dashboard_page},
-};
+use views::pages::action_log::{LogRow, action_log as action_log_page};
 
-use crate::domain::{action_log, connections, tasks};
+use crate::domain::action_log;
 use crate::routes::{
     errors::AppError,
     labels::level_label,
     session::{CurrentUser, page_context},
 };
 use crate::state::AppState;
-
-pub async fn dashboard(
-    state: web::Data<AppState>,
-    session: Session,
-    CurrentUser(user): CurrentUser,
-) -> Result<Markup, AppError> {
-    let open_tasks = tasks::open_task_count(&state.db, user.reseller_id).await?;
-    let data = DashboardData {
-        open_tasks,
-        autotask_connected: connections::autotask_connection_summary(&state.db, user.reseller_id)
-            .await?
-            .is_some(),
-        marketplace_connected: connections::marketplace_connection_summary(
-            &state.db,
-            user.reseller_id,
-        )
-        .await?
-        .is_some(),
-        latest_check: super::check::latest_run(&state, user.reseller_id).await?,
-    };
-    Ok(dashboard_page(&page_context(&session, &user), &data))
-}
 
 pub async fn action_log(
     state: web::Data<AppState>,

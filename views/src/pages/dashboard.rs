@@ -1,15 +1,15 @@
 use maud::{Markup, html};
 
-use crate::labels::RunLabel;
+use crate::labels::{RunLabel, StatusLabel, TypeLabel};
 use crate::layout::{Nav, PageContext, page};
 
-/// Counts shown on the dashboard.
+/// Everything on the dashboard.
 #[derive(Debug, Clone, Default)]
 pub struct DashboardData {
-    pub open_tasks: i64,
+    pub latest_check: Option<CheckRunView>,
+    pub summary: SummaryView,
     pub autotask_connected: bool,
     pub marketplace_connected: bool,
-    pub latest_check: Option<CheckRunView>,
 }
 
 /// The latest Check Changes run.
@@ -30,8 +30,55 @@ impl CheckRunView {
     }
 }
 
+/// The part of the dashboard a finished run changes: the page fetches it again when a run
+/// ends, and a reload shows the same.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryView {
+    /// Every status, zero included.
+    pub by_status: Vec<(StatusLabel, i64)>,
+    /// Every type, zero included.
+    pub by_type: Vec<(TypeLabel, i64)>,
+    pub open_tasks: i64,
+    pub runs: Vec<RunRow>,
+    pub attention: AttentionView,
+}
+
+/// What needs a person, counted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttentionView {
+    pub unmapped_customers: u64,
+    pub unmapped_products: u64,
+    pub conflicts: i64,
+    pub failed: i64,
+}
+
+/// One Check Changes run in the list of recent runs.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub id: i64,
+    pub started: String,
+    pub scheduled: bool,
+    pub status: RunLabel,
+    pub orders_seen: i64,
+    pub tasks_created: i64,
+    pub skipped: i64,
+    pub unreadable: i64,
+    pub message: Option<String>,
+}
+
+impl RunRow {
+    /// "No change" for a successful run that made no task; otherwise the run's status.
+    pub fn outcome(&self) -> &'static str {
+        match self.status {
+            RunLabel::Done if self.tasks_created == 0 => "No change",
+            status => status.label(),
+        }
+    }
+}
+
 /// The Check Changes button with the latest run's progress; while a run is going, a small
-/// script replaces this panel with a fresh copy every second (the page works without it).
+/// script replaces this panel with a fresh copy every second and, when the run has ended,
+/// the summary below it (the page works without it: a reload shows the same).
 pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
     let running = run.is_some_and(CheckRunView::running);
     html! {
@@ -44,10 +91,10 @@ pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
             }
             @if let Some(run) = run {
                 @match run.status {
-                    RunLabel::Queued => { p { "Waiting for a worker…" } progress max="1" {} }
+                    RunLabel::Queued => { p { "Waiting for a worker…" } progress style=(PROGRESS_STYLE) max="1" {} }
                     RunLabel::Running => {
                         p { "Checking orders: " (run.processed) " of " (run.total) }
-                        progress value=(run.processed) max=(run.total.max(1)) {}
+                        progress style=(PROGRESS_STYLE) value=(run.processed) max=(run.total.max(1)) {}
                     }
                     RunLabel::Done => { p role="status" { "Last check (" (run.started) "): " strong { (run.tasks_created) " new tasks" } ", " (run.skipped) " skipped." } }
                     RunLabel::Warning => {
@@ -67,21 +114,152 @@ pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
     }
 }
 
+const PROGRESS_STYLE: &str = "width:100%;max-width:28rem;height:1rem";
+
+/// Polls the panel while a run is going; when it has ended, fetches the summary once. A
+/// redirect (the session ended) stops it: the login page must not land inside the dashboard.
 const POLL_SCRIPT: &str = r#"
-(function poll() {
-  setTimeout(function () {
-    fetch('/check/latest', {credentials: 'same-origin'}).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-      if (!html) return;
-      var panel = document.getElementById('check-panel');
-      var holder = document.createElement('div');
-      holder.innerHTML = html;
-      var fresh = holder.firstElementChild;
-      panel.replaceWith(fresh);
-      if (fresh.getAttribute('data-running') === 'true') poll();
+(function () {
+  function fragment(url) {
+    return fetch(url, {credentials: 'same-origin'}).then(function (r) {
+      if (!r.ok || r.redirected) return null;
+      return r.text().then(function (html) {
+        var holder = document.createElement('div');
+        holder.innerHTML = html;
+        return holder.firstElementChild;
+      });
     });
-  }, 1000);
+  }
+  function swap(id, fresh) {
+    var old = document.getElementById(id);
+    if (old && fresh) old.replaceWith(fresh);
+  }
+  (function poll() {
+    setTimeout(function () {
+      fragment('/check/latest').then(function (panel) {
+        if (!panel) return;
+        swap('check-panel', panel);
+        if (panel.getAttribute('data-running') === 'true') { poll(); return; }
+        return fragment('/dashboard/summary').then(function (summary) { swap('dashboard-summary', summary); });
+      }, poll);
+    }, 1000);
+  })();
 })();
 "#;
+
+/// Counts, recent runs and what needs attention.
+pub fn summary(data: &SummaryView) -> Markup {
+    html! {
+        div #dashboard-summary {
+            div.card {
+                h2 { "Sync tasks" }
+                p { "Open sync tasks: " strong #open-tasks { (data.open_tasks) } }
+                div style="display:flex;gap:2rem;flex-wrap:wrap" {
+                    (count_table("By state", "status", data.by_status.iter().map(|(s, n)| (s.slug(), s.label(), *n))))
+                    (count_table("By type", "type", data.by_type.iter().map(|(t, n)| (t.slug(), t.label(), *n))))
+                }
+            }
+            (attention(&data.attention))
+            (recent_runs(&data.runs))
+        }
+    }
+}
+
+fn count_table<'a>(
+    title: &str,
+    filter: &str,
+    rows: impl Iterator<Item = (&'a str, &'a str, i64)>,
+) -> Markup {
+    html! {
+        table style="width:auto;min-width:16rem" {
+            thead { tr { th { (title) } th style="text-align:right" { "Tasks" } } }
+            tbody {
+                @for (slug, label, n) in rows {
+                    tr {
+                        td { a href={ "/tasks?" (filter) "=" (slug) } { (label) } }
+                        td style="text-align:right" data-count=(slug) { (n) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn attention(a: &AttentionView) -> Markup {
+    // (count, one, many, where to act on it)
+    let items: [(u64, &str, &str, &str); 4] = [
+        (
+            a.unmapped_customers,
+            "customer not mapped to an Autotask company",
+            "customers not mapped to an Autotask company",
+            "/mapping?unmapped=1",
+        ),
+        (
+            a.unmapped_products,
+            "product not mapped to an Autotask service",
+            "products not mapped to an Autotask service",
+            "/mapping/products?unmapped=1",
+        ),
+        (
+            a.conflicts.unsigned_abs(),
+            "task in conflict (Autotask changed under us)",
+            "tasks in conflict (Autotask changed under us)",
+            "/tasks?status=conflict",
+        ),
+        (
+            a.failed.unsigned_abs(),
+            "task failed",
+            "tasks failed",
+            "/tasks?status=failed",
+        ),
+    ];
+    html! {
+        div.card #attention {
+            h2 { "Needs attention" }
+            @if items.iter().all(|(n, ..)| *n == 0) {
+                p.empty { "Nothing needs attention." }
+            } @else {
+                ul {
+                    @for (n, one, many, href) in items {
+                        @if n > 0 {
+                            li { a href=(href) { strong { (n) } " " (if n == 1 { one } else { many }) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn recent_runs(runs: &[RunRow]) -> Markup {
+    html! {
+        div.card #recent-runs {
+            h2 { "Last check runs" }
+            @if runs.is_empty() {
+                p.empty { "No check has run yet." }
+            } @else {
+                table {
+                    thead { tr {
+                        th { "Started" } th { "By" } th { "Result" } th { "Orders" } th { "New tasks" } th { "Skipped" } th { "Unreadable" }
+                    } }
+                    tbody {
+                        @for run in runs {
+                            tr {
+                                td { a href={ "/check/runs/" (run.id) } { (run.started) } }
+                                td { (if run.scheduled { "Schedule" } else { "Button" }) }
+                                td { span.badge { (run.outcome()) } }
+                                td { (run.orders_seen) }
+                                td { (run.tasks_created) }
+                                td { (run.skipped) }
+                                td { (run.unreadable) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// The landing page after sign-in.
 pub fn dashboard(ctx: &PageContext, data: &DashboardData) -> Markup {
@@ -91,8 +269,8 @@ pub fn dashboard(ctx: &PageContext, data: &DashboardData) -> Markup {
         "Dashboard",
         html! {
             (check_panel(&ctx.csrf_token, data.latest_check.as_ref()))
+            (summary(&data.summary))
             div.card {
-                p { "Open sync tasks: " strong { (data.open_tasks) } }
                 p {
                     "Autotask: " (connection_badge(data.autotask_connected))
                     " · Marketplace: " (connection_badge(data.marketplace_connected))

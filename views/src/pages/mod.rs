@@ -1,4 +1,5 @@
 pub mod action_log;
+pub mod check_run;
 pub mod dashboard;
 pub mod errors;
 pub mod import;

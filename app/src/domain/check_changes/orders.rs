@@ -21,8 +21,8 @@ use crate::marketplace::{
 };
 use crate::model::{
     catalog::{ProductKey, SubscriptionSnapshot},
-    check_run::RunCounts,
-    ids::{CheckRunId, CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId},
+    check_run::{OrderOutcome, RunCounts, RunOrder},
+    ids::{CheckRunId, CustomerRowId, ProductRowId, ResellerId, SubscriptionRowId, TaskId},
     log::Level,
     money::Money,
     task::{NewTask, OrderRef},
@@ -88,7 +88,15 @@ pub async fn check(
         .context("listing marketplace orders")?;
     let mut outcome = CheckOutcome::default();
     for bad in &listed.unreadable {
-        log_unreadable(db, reseller, bad, None).await?;
+        let note = log_unreadable(db, reseller, bad, None).await?;
+        let entry = RunOrder {
+            mp_order_id: bad.id.clone(),
+            order_number: None,
+            outcome: OrderOutcome::Unreadable,
+            task: None,
+            note: Some(note),
+        };
+        db::check_runs::insert_check_run_order(db, reseller, run, &entry).await?;
         outcome.unreadable += 1;
     }
     // The list is newest first; orders are handled oldest first.
@@ -126,23 +134,35 @@ pub async fn check(
         match client.order(order_id).await {
             Ok(order) => {
                 outcome.orders_seen += 1;
-                handle_order(
-                    db,
-                    client,
+                let seen = Seen {
                     reseller,
-                    &order,
-                    completed_only,
-                    &mut cache,
-                    &mut outcome,
-                )
-                .await?;
+                    run,
+                    order: &order,
+                };
+                handle_order(db, client, seen, completed_only, &mut cache, &mut outcome).await?;
             }
             Err(MarketplaceError::NotFound) => {
                 db::pending_orders::forget_pending_order(db, reseller, order_id).await?;
+                let entry = RunOrder {
+                    mp_order_id: Some(order_id.clone()),
+                    order_number: None,
+                    outcome: OrderOutcome::Skipped,
+                    task: None,
+                    note: Some("The marketplace no longer has this order.".into()),
+                };
+                db::check_runs::insert_check_run_order(db, reseller, run, &entry).await?;
                 outcome.skipped += 1;
             }
             Err(MarketplaceError::Unreadable(bad)) => {
-                log_unreadable(db, reseller, &bad, None).await?;
+                let note = log_unreadable(db, reseller, &bad, None).await?;
+                let entry = RunOrder {
+                    mp_order_id: Some(order_id.clone()),
+                    order_number: None,
+                    outcome: OrderOutcome::Unreadable,
+                    task: None,
+                    note: Some(note),
+                };
+                db::check_runs::insert_check_run_order(db, reseller, run, &entry).await?;
                 outcome.unreadable += 1;
             }
             Err(e) => {
@@ -158,13 +178,14 @@ pub async fn check(
     Ok(outcome)
 }
 
-/// Records that an order could not be read: which order, and which field.
+/// Records that an order could not be read: which order, and which field. Returns what was
+/// logged, for the run's detail.
 async fn log_unreadable<C: ConnectionTrait>(
     db: &C,
     reseller: ResellerId,
     bad: &Unreadable,
     subscription_of: Option<&str>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let order = bad.id.as_deref().unwrap_or("without an id");
     let message = match subscription_of {
         Some(order_id) => format!(
@@ -177,24 +198,57 @@ async fn log_unreadable<C: ConnectionTrait>(
         ),
     };
     tracing::warn!(reseller = reseller.0, %message, "an unreadable marketplace record was skipped");
-    action_log::record(db, reseller, Level::Warning, "CHK12", &message, None).await
+    action_log::record(db, reseller, Level::Warning, "CHK12", &message, None).await?;
+    Ok(message)
+}
+
+/// An order a run has read, and which run read it.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    reseller: ResellerId,
+    run: CheckRunId,
+    order: &'a OrderDetail,
+}
+
+impl Seen<'_> {
+    /// Records on the run what became of the order.
+    async fn note<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        outcome: OrderOutcome,
+        task: Option<TaskId>,
+        note: Option<String>,
+    ) -> anyhow::Result<()> {
+        let entry = RunOrder {
+            mp_order_id: Some(self.order.id.clone()),
+            order_number: Some(self.order.order_number.clone()),
+            outcome,
+            task,
+            note,
+        };
+        db::check_runs::insert_check_run_order(db, self.reseller, self.run, &entry).await?;
+        Ok(())
+    }
 }
 
 async fn handle_order(
     db: &DatabaseConnection,
     client: &MarketplaceClient,
-    reseller: ResellerId,
-    order: &OrderDetail,
+    seen: Seen<'_>,
     completed_only: bool,
     cache: &mut RunCache,
     outcome: &mut CheckOutcome,
 ) -> anyhow::Result<()> {
+    let (reseller, order) = (seen.reseller, seen.order);
     match order.status.as_str() {
         "completed" => {}
         // A reseller may choose to see orders as soon as they are placed.
         "submitted" | "processing" if !completed_only => {}
         "submitted" | "processing" => {
             db::pending_orders::remember_pending_order(db, reseller, &order.id, &order.status)
+                .await?;
+            let note = format!("The order is {}; the next run looks again.", order.status);
+            seen.note(db, OrderOutcome::Pending, None, Some(note))
                 .await?;
             outcome.pending += 1;
             return Ok(());
@@ -210,6 +264,9 @@ async fn handle_order(
                 None,
             )
             .await?;
+            let note = format!("The order is {other}; no task was made.");
+            seen.note(db, OrderOutcome::Skipped, None, Some(note))
+                .await?;
             outcome.skipped += 1;
             return Ok(());
         }
@@ -218,7 +275,9 @@ async fn handle_order(
         Some(id) => match subscription_cached(client, cache, id).await? {
             Ok(found) => found,
             Err(bad) => {
-                log_unreadable(db, reseller, &bad, Some(&order.id)).await?;
+                let note = log_unreadable(db, reseller, &bad, Some(&order.id)).await?;
+                seen.note(db, OrderOutcome::Unreadable, None, Some(note))
+                    .await?;
                 outcome.unreadable += 1;
                 return Ok(());
             }
@@ -234,6 +293,10 @@ async fn handle_order(
     };
     let Some(facts) = classify(order, subscription.as_ref(), synced) else {
         db::pending_orders::forget_pending_order(db, reseller, &order.id).await?;
+        let note =
+            "Nothing to bill: the order is neither a subscription change nor a usage charge.";
+        seen.note(db, OrderOutcome::Skipped, None, Some(note.into()))
+            .await?;
         outcome.skipped += 1;
         return Ok(());
     };
@@ -271,6 +334,14 @@ async fn handle_order(
     };
     let created = db::tasks::insert_task_if_new(&txn, &task).await?;
     db::pending_orders::forget_pending_order(&txn, reseller, &order.id).await?;
+    if created {
+        let id = db::tasks::find_task_id_for_order(&txn, reseller, &order.id).await?;
+        seen.note(&txn, OrderOutcome::TaskCreated, id, None).await?;
+    } else {
+        let note = "A task for this order exists already.";
+        seen.note(&txn, OrderOutcome::Skipped, None, Some(note.into()))
+            .await?;
+    }
     txn.commit().await.context("saving the task")?;
     if created {
         outcome.tasks_created += 1;
