@@ -98,10 +98,6 @@ pub struct ChoiceForm {
     choice: String,
 }
 
-fn percent(similarity: f64) -> u8 {
-    (similarity.clamp(0.0, 1.0) * 100.0).round() as u8
-}
-
 async fn customer_page(
     state: &AppState,
     session: &Session,
@@ -147,7 +143,7 @@ async fn customer_page(
             .map(|o| Choice {
                 id: o.id,
                 name: o.name,
-                similarity: percent(o.similarity),
+                similarity: o.similarity,
                 unavailable: o
                     .mapped_to
                     .map(|c| format!("Already mapped to the marketplace customer {c}.")),
@@ -268,7 +264,7 @@ async fn product_page(
             .map(|o| Choice {
                 id: o.id,
                 name: o.name,
-                similarity: percent(o.similarity),
+                similarity: o.similarity,
                 unavailable: None,
             })
             .collect(),
@@ -276,7 +272,7 @@ async fn product_page(
         alternative: Some((
             "Add Product to Autotask".into(),
             format!(
-                "/mapping/products/{}/add?back=/tasks/{}/product",
+                "/mapping/products/{}/new-service?task={}",
                 product.id.0, facts.task.id
             ),
         )),

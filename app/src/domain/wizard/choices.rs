@@ -5,27 +5,23 @@
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::autotask::{
-    AutotaskApi, AutotaskApiExt, AutotaskError, Filter, QueryBody,
-    models::{Company, Service},
-};
+use crate::autotask::{AutotaskApi, AutotaskError};
 use crate::db;
 use crate::domain::contracts::{ContractChoice, contracts_of_company};
+use crate::domain::mapping::{self, MappingError};
+use crate::domain::suggestions;
 use crate::model::{
     catalog::{Customer, Product, Subscription},
     ids::ResellerId,
 };
-
-/// How many suggestions a step shows.
-const SUGGESTIONS: usize = 25;
 
 /// An Autotask company offered for a customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompanyOption {
     pub id: i64,
     pub name: String,
-    /// 0 to 1: how alike the names are.
-    pub similarity: f64,
+    /// 0 to 100: how alike the names are.
+    pub similarity: u8,
     /// The marketplace customer already mapped to it, if another one is.
     pub mapped_to: Option<String>,
 }
@@ -35,20 +31,22 @@ pub struct CompanyOption {
 pub struct ServiceOption {
     pub id: i64,
     pub name: String,
-    pub similarity: f64,
+    pub similarity: u8,
 }
 
 /// Why a choice was not stored, in words.
 #[derive(Debug, thiserror::Error)]
 pub enum WizardRefused {
-    #[error("Autotask has no active company {0}.")]
-    NoSuchCompany(i64),
+    #[error("Autotask has no {0} {1}.")]
+    NotInAutotask(&'static str, i64),
     #[error(
         "{company} is already mapped to the marketplace customer {customer}; one company maps to one customer."
     )]
     CompanyTaken { company: String, customer: String },
-    #[error("Autotask has no active service {0}.")]
-    NoSuchService(i64),
+    #[error(
+        "That service is already mapped to another marketplace product, and the settings keep one product per service."
+    )]
+    ServiceTaken,
     #[error(
         "The subscription is already on contract {0}: a synced subscription stays on its contract."
     )]
@@ -61,85 +59,6 @@ pub enum WizardRefused {
     Autotask(#[from] AutotaskError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
-}
-
-fn similarity(a: &str, b: &str) -> f64 {
-    strsim::jaro_winkler(&a.to_lowercase(), &b.to_lowercase())
-}
-
-/// Words too common in company and product names to search on.
-const COMMON: [&str; 10] = [
-    "ltd",
-    "inc",
-    "gmbh",
-    "llc",
-    "the",
-    "limited",
-    "corp",
-    "corporation",
-    "company",
-    "and",
-];
-
-/// The telling words of a name (up to three, longest first), each searched with `contains`;
-/// a typed query is searched as it is.
-fn search_filter(field: &str, query: &str, name: &str) -> Filter {
-    let query = query.trim();
-    if !query.is_empty() {
-        return Filter::contains(field, query);
-    }
-    let mut words: Vec<&str> = name
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .filter(|w| !COMMON.contains(&w.to_lowercase().as_str()))
-        .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    words.dedup();
-    words.truncate(3);
-    match words.as_slice() {
-        [] => Filter::contains(field, name.trim()),
-        [one] => Filter::contains(field, *one),
-        many => Filter::or(many.iter().map(|w| Filter::contains(field, *w)).collect()),
-    }
-}
-
-/// Active Autotask companies for the customer: those whose name contains `query` (or, when
-/// it is empty, one of the telling words of the customer's name), most alike first.
-pub async fn company_options(
-    db: &DatabaseConnection,
-    api: &impl AutotaskApi,
-    reseller: ResellerId,
-    customer: &Customer,
-    query: &str,
-) -> Result<Vec<CompanyOption>, WizardRefused> {
-    let found: Vec<Company> = api
-        .query_as(
-            "Companies",
-            &QueryBody::new(vec![
-                search_filter("companyName", query, &customer.name),
-                Filter::eq("isActive", true),
-            ])
-            .max_records(200)
-            .include_fields(&["id", "companyName", "isActive"]),
-        )
-        .await?;
-    let mut options = Vec::with_capacity(found.len());
-    for company in found {
-        let mapped_to = other_customer(db, reseller, company.id, customer).await?;
-        options.push(CompanyOption {
-            similarity: similarity(&company.company_name, &customer.name),
-            id: company.id,
-            name: company.company_name,
-            mapped_to,
-        });
-    }
-    options.sort_by(|a, b| {
-        b.similarity
-            .total_cmp(&a.similarity)
-            .then(a.name.cmp(&b.name))
-    });
-    options.truncate(SUGGESTIONS);
-    Ok(options)
 }
 
 /// The name of the other marketplace customer mapped to the company, if one is.
@@ -162,7 +81,50 @@ async fn other_customer(
         .map(|c| c.name))
 }
 
-/// Maps the customer to an active Autotask company no other customer is mapped to.
+/// A record's name as Autotask has it (`field` of `entity` `id`), or its id.
+async fn name_in_autotask(api: &impl AutotaskApi, entity: &str, field: &str, id: i64) -> String {
+    match api.get(entity, id).await {
+        Ok(Some(record)) => record
+            .get(field)
+            .and_then(|v| v.as_str())
+            .map_or_else(|| id.to_string(), str::to_owned),
+        _ => id.to_string(),
+    }
+}
+
+fn refused(error: MappingError) -> WizardRefused {
+    match error {
+        MappingError::NotInAutotask(what, id) => WizardRefused::NotInAutotask(what, id),
+        MappingError::ServiceTaken => WizardRefused::ServiceTaken,
+        MappingError::Autotask(e) => WizardRefused::Autotask(e),
+        MappingError::Unexpected(e) => WizardRefused::Unexpected(e),
+        other => WizardRefused::Unexpected(anyhow::anyhow!("{other}")),
+    }
+}
+
+/// Autotask companies for the customer, most alike first (the Mapping screen's search),
+/// each with the other customer already mapped to it.
+pub async fn company_options(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    reseller: ResellerId,
+    customer: &Customer,
+    query: &str,
+) -> Result<Vec<CompanyOption>, WizardRefused> {
+    let found = suggestions::companies_like(api, &customer.name, query).await?;
+    let mut options = Vec::with_capacity(found.len());
+    for c in found {
+        options.push(CompanyOption {
+            mapped_to: other_customer(db, reseller, c.id, customer).await?,
+            id: c.id,
+            name: c.name,
+            similarity: c.likeness,
+        });
+    }
+    Ok(options)
+}
+
+/// Maps the customer to the company (one to one, design §3); returns the company's name.
 pub async fn map_customer(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
@@ -170,67 +132,36 @@ pub async fn map_customer(
     customer: &Customer,
     company: i64,
 ) -> Result<String, WizardRefused> {
-    let found: Vec<Company> = api
-        .query_as(
-            "Companies",
-            &QueryBody::new(vec![
-                Filter::eq("id", company),
-                Filter::eq("isActive", true),
-            ])
-            .include_fields(&["id", "companyName", "isActive"]),
-        )
-        .await?;
-    let company_record = found
-        .into_iter()
-        .next()
-        .ok_or(WizardRefused::NoSuchCompany(company))?;
-    if let Some(other) = other_customer(db, reseller, company, customer).await? {
-        return Err(WizardRefused::CompanyTaken {
-            company: company_record.company_name,
-            customer: other,
-        });
+    match mapping::map_customer(db, api, reseller, customer.id, company).await {
+        Ok(()) => Ok(name_in_autotask(api, "Companies", "companyName", company).await),
+        Err(MappingError::CompanyTaken) => Err(WizardRefused::CompanyTaken {
+            company: name_in_autotask(api, "Companies", "companyName", company).await,
+            customer: other_customer(db, reseller, company, customer)
+                .await?
+                .unwrap_or_else(|| "another customer".into()),
+        }),
+        Err(e) => Err(refused(e)),
     }
-    db::mappings::set_customer_company(db, reseller, customer.id, Some(company))
-        .await
-        .context("mapping the customer")?;
-    Ok(company_record.company_name)
 }
 
-/// Active Autotask services for the product, by name, most alike first.
+/// Autotask services for the product, most alike first.
 pub async fn service_options(
     api: &impl AutotaskApi,
     product: &Product,
     query: &str,
 ) -> Result<Vec<ServiceOption>, WizardRefused> {
-    let found: Vec<Service> = api
-        .query_as(
-            "Services",
-            &QueryBody::new(vec![
-                search_filter("name", query, &product.name),
-                Filter::eq("isActive", true),
-            ])
-            .max_records(200)
-            .include_fields(&["id", "name", "isActive"]),
-        )
-        .await?;
-    let mut options: Vec<ServiceOption> = found
+    Ok(suggestions::services_like(api, &product.name, query)
+        .await?
         .into_iter()
         .map(|s| ServiceOption {
-            similarity: similarity(&s.name, &product.name),
             id: s.id,
             name: s.name,
+            similarity: s.likeness,
         })
-        .collect();
-    options.sort_by(|a, b| {
-        b.similarity
-            .total_cmp(&a.similarity)
-            .then(a.name.cmp(&b.name))
-    });
-    options.truncate(SUGGESTIONS);
-    Ok(options)
+        .collect())
 }
 
-/// Maps the product to an active Autotask service.
+/// Maps the product to the service; returns the service's name.
 pub async fn map_product(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
@@ -238,24 +169,10 @@ pub async fn map_product(
     product: &Product,
     service: i64,
 ) -> Result<String, WizardRefused> {
-    let found: Vec<Service> = api
-        .query_as(
-            "Services",
-            &QueryBody::new(vec![
-                Filter::eq("id", service),
-                Filter::eq("isActive", true),
-            ])
-            .include_fields(&["id", "name", "isActive"]),
-        )
-        .await?;
-    let record = found
-        .into_iter()
-        .next()
-        .ok_or(WizardRefused::NoSuchService(service))?;
-    db::mappings::set_product_service(db, reseller, product.id, Some(service))
-        .await
-        .context("mapping the product")?;
-    Ok(record.name)
+    match mapping::map_product(db, api, reseller, product.id, service).await {
+        Ok(()) => Ok(name_in_autotask(api, "Services", "name", service).await),
+        Err(e) => Err(refused(e)),
+    }
 }
 
 /// The company's contracts with their verdicts for the subscription on `date`.
@@ -302,45 +219,5 @@ pub async fn choose_contract(
             Ok(choice.name.clone())
         }
         Err(why) => Err(WizardRefused::ContractUnfit(why.to_string())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_name_is_searched_by_its_telling_words_and_a_typed_query_as_it_is() {
-        assert_eq!(
-            search_filter("companyName", "", "Contoso Limited"),
-            Filter::contains("companyName", "Contoso")
-        );
-        assert_eq!(
-            search_filter("companyName", "", "Fabrikam, Inc."),
-            Filter::contains("companyName", "Fabrikam")
-        );
-        assert_eq!(
-            search_filter("name", "", "Microsoft 365 E3"),
-            Filter::or(vec![
-                Filter::contains("name", "Microsoft"),
-                Filter::contains("name", "365"),
-            ])
-        );
-        assert_eq!(
-            search_filter("companyName", "  Wide World ", "Contoso"),
-            Filter::contains("companyName", "Wide World")
-        );
-        assert_eq!(
-            search_filter("companyName", "", "A B"),
-            Filter::contains("companyName", "A B")
-        );
-    }
-
-    #[test]
-    fn names_alike_score_higher_than_names_apart() {
-        let close = similarity("Contoso Ltd", "Contoso Limited");
-        let far = similarity("Fabrikam Inc", "Contoso Limited");
-        assert!(close > 0.85, "{close}");
-        assert!(far < 0.7, "{far}");
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
+use serde::Deserialize;
 use views::pages::mapping::{DuplicateView, NewServiceValues, NewServiceView, new_service_page};
 
 use super::{autotask, unprocessable};
@@ -43,11 +44,32 @@ fn values(form: &NewServiceForm) -> NewServiceValues {
     }
 }
 
-fn view(setup: &NewServiceSetup, form: &NewServiceForm, refusal: Refusal) -> NewServiceView {
+/// Where the form was opened from: a task's wizard (`?task=N`) goes back to it.
+#[derive(Deserialize, Default, Clone, Copy)]
+pub struct ReturnTo {
+    #[serde(default)]
+    task: Option<i64>,
+}
+
+impl ReturnTo {
+    fn query(self) -> String {
+        self.task.map(|t| format!("?task={t}")).unwrap_or_default()
+    }
+}
+
+fn view(
+    setup: &NewServiceSetup,
+    form: &NewServiceForm,
+    refusal: Refusal,
+    to: ReturnTo,
+) -> NewServiceView {
     let p = &setup.product;
-    let back = format!("/mapping/products/{}", p.id);
+    let back = match to.task {
+        Some(task) => format!("/tasks/{task}/product"),
+        None => format!("/mapping/products/{}", p.id),
+    };
     NewServiceView {
-        action: format!("/mapping/products/{}/new-service", p.id),
+        action: format!("/mapping/products/{}/new-service{}", p.id, to.query()),
         product: vec![
             ("Product".into(), p.name.clone()),
             ("MPN".into(), p.key.mpn.clone()),
@@ -79,7 +101,7 @@ fn view(setup: &NewServiceSetup, form: &NewServiceForm, refusal: Refusal) -> New
         duplicate: refusal.duplicate.map(|(id, name)| DuplicateView {
             id,
             name,
-            map_action: back.clone(),
+            map_action: format!("/mapping/products/{}", p.id),
         }),
         error: refusal.message,
         back,
@@ -121,6 +143,7 @@ async fn client(state: &AppState, user: &SignedIn) -> Result<Arc<AutotaskClient>
     })
 }
 
+#[allow(clippy::too_many_arguments)] // the form's page needs each of these
 async fn shown(
     state: &AppState,
     session: &Session,
@@ -129,11 +152,15 @@ async fn shown(
     product: ProductRowId,
     form: Option<&NewServiceForm>,
     refusal: Refusal,
+    to: ReturnTo,
 ) -> Result<Result<Markup, HttpResponse>, AppError> {
     match products::new_service_setup(&state.db, api, user.reseller_id, product).await {
         Ok(setup) => {
             let form = form.unwrap_or(&setup.prefill);
-            let page = new_service_page(&page_context(session, user), &view(&setup, form, refusal));
+            let page = new_service_page(
+                &page_context(session, user),
+                &view(&setup, form, refusal, to),
+            );
             Ok(Ok(page))
         }
         Err(e) => not_shown(session, product, e).map(Err),
@@ -145,7 +172,9 @@ pub async fn form(
     session: Session,
     CurrentUser(user): CurrentUser,
     path: web::Path<i64>,
+    to: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
+    let to = *to;
     let product = ProductRowId(path.into_inner());
     let api = client(&state, &user).await?;
     Ok(
@@ -157,6 +186,7 @@ pub async fn form(
             product,
             None,
             Refusal::default(),
+            to,
         )
         .await?
         {
@@ -174,7 +204,9 @@ pub async fn create(
     CurrentUser(user): CurrentUser,
     path: web::Path<i64>,
     form: web::Form<NewServiceForm>,
+    to: web::Query<ReturnTo>,
 ) -> Result<HttpResponse, AppError> {
+    let to = *to;
     let product = ProductRowId(path.into_inner());
     let form = form.into_inner();
     let api = client(&state, &user).await?;
@@ -201,7 +233,10 @@ pub async fn create(
                             new.name
                         ),
                     );
-                    return Ok(see_other("/mapping/products"));
+                    return Ok(see_other(&match to.task {
+                        Some(task) => format!("/tasks/{task}/wizard"),
+                        None => "/mapping/products".to_owned(),
+                    }));
                 }
                 Err(AddProductError::Invalid(errors)) => Refusal {
                     errors,
@@ -236,6 +271,7 @@ pub async fn create(
             product,
             Some(&form),
             refusal,
+            to,
         )
         .await?
         {
