@@ -24,7 +24,7 @@ use crate::TestApp;
 const WAIT: Duration = Duration::from_secs(15);
 /// How often a wait looks again.
 const POLL: Duration = Duration::from_millis(50);
-const WINDOW: (u32, u32) = (1280, 900);
+const WINDOW: (u32, u32) = (1400, 1150);
 const INSTALL: &str = "install Debian's packages: apt-get install -y chromium chromium-driver";
 
 /// Where screenshots go: the workspace's `target/screenshots/`.

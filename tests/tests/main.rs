@@ -10,6 +10,7 @@ mod autotask_rules;
 mod autotask_sharing;
 mod autotask_wire;
 mod browser;
+mod browser_wizard;
 mod check_changes;
 mod cli;
 mod crash;

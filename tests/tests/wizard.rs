@@ -398,7 +398,7 @@ async fn a_change_down_goes_straight_to_review_and_takes_effect_at_the_next_peri
     );
     let review = user.client.get(&format!("/tasks/{down}/review")).await;
     assert!(
-        review.body.contains("<td>2026-12-01</td>"),
+        review.body.contains("<td class=\"nowrap\">2026-12-01</td>"),
         "{}",
         review.body
     );

@@ -40,7 +40,7 @@ header nav a{color:#d6e2f0;text-decoration:none;padding:.4rem .7rem;border-radiu
 header nav a.active,header nav a:hover{background:#2d4f7c;color:#fff}
 header .who{font-size:.85rem;color:#d6e2f0;display:flex;gap:.75rem;align-items:center}
 header .who button{background:none;border:1px solid #6d88ad;color:#fff;border-radius:4px;padding:.2rem .6rem;cursor:pointer}
-main{max-width:1100px;margin:1.5rem auto;padding:0 1.25rem}h1{font-size:1.5rem;margin:.2rem 0 1rem}
+main{max-width:1280px;margin:1.5rem auto;padding:0 1.25rem}h1{font-size:1.5rem;margin:.2rem 0 1rem}
 .card{background:#fff;border:1px solid #dfe4ea;border-radius:6px;padding:1rem 1.25rem;margin-bottom:1rem}
 table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #e6eaef}
 th{font-size:.8rem;text-transform:uppercase;color:#5a6778}
@@ -54,7 +54,9 @@ button.secondary{background:#e6ebf1;color:#1d2530}button:disabled{opacity:.55;cu
 .empty{color:#5a6778;padding:1rem 0}
 nav.steps{display:flex;gap:.5rem;margin:.5rem 0 1rem}nav.steps .step{padding:.35rem .8rem;border-radius:4px;background:#e6ebf1;color:#1d2530;text-decoration:none}
 nav.steps .current{background:#1f3a5f;color:#fff}nav.steps .later{opacity:.5}
-.field-error{color:#a11d1d;font-size:.85rem;margin-top:.15rem}table.review input{max-width:14rem}
+.field-error{color:#a11d1d;font-size:.85rem;margin-top:.15rem}table.review input[type=text]{max-width:16rem;min-width:10rem}table.review input.num{min-width:0;width:6.5rem}input[type=checkbox],input[type=radio]{width:auto}table.review .nowrap{white-space:nowrap}table.review td.service{min-width:16rem}
+.badge.done{background:#dff3e4;color:#17622f}.badge.conflict{background:#fff1cc;color:#6b4b00}.badge.failed{background:#fde2e2;color:#8a1c1c}
+form.options{display:flex;gap:1.25rem;align-items:flex-end;flex-wrap:wrap}form.options label{margin-top:0}form.options p{margin:0}
 "#;
 
 /// The document shell shared by every page.

@@ -53,7 +53,7 @@ pub fn progress_panel(csrf_token: &str, view: &ProgressView) -> Markup {
                             td { (r.line_no) " " span.hint { (r.kind) } }
                             td { (r.service_name) }
                             td { (r.effective_date) }
-                            td { span.badge { (r.status) } }
+                            td { span class={ "badge " (r.status.to_lowercase()) } { (r.status) } }
                             td {
                                 @if let Some(f) = &r.found { div { (f) } }
                                 @if let Some(m) = &r.message { div { (m) } }

@@ -79,15 +79,19 @@ pub fn review_step(ctx: &PageContext, step: &ReviewStep) -> Markup {
             (error_box(step.error.as_deref()))
             div.card {
                 p { "Contract: " strong { (step.contract) } }
-                form method="get" action={ "/tasks/" (id) "/review" } class="inline" {
-                    label for="prices" { "Prices from" }
-                    select id="prices" name="prices" {
-                        option value="autotask" selected[step.price_source == "autotask"] { "Autotask (the mapped service)" }
-                        option value="marketplace" selected[step.price_source == "marketplace"] { "Marketplace (the subscription)" }
+                form.options method="get" action={ "/tasks/" (id) "/review" } {
+                    div {
+                        label for="prices" { "Prices from" }
+                        select id="prices" name="prices" {
+                            option value="autotask" selected[step.price_source == "autotask"] { "Autotask (the mapped service)" }
+                            option value="marketplace" selected[step.price_source == "marketplace"] { "Marketplace (the subscription)" }
+                        }
                     }
-                    label for="date" { "Effective date" }
-                    input id="date" name="date" type="date" value=(step.effective_date);
-                    (error_at(step, "date"))
+                    div {
+                        label for="date" { "Effective date" }
+                        input id="date" name="date" type="date" value=(step.effective_date);
+                        (error_at(step, "date"))
+                    }
                     p { button type="submit" class="secondary" { "Plan again" } }
                 }
             }
@@ -104,7 +108,7 @@ pub fn review_step(ctx: &PageContext, step: &ReviewStep) -> Markup {
                         table.review {
                             thead { tr {
                                 th { "Sync" } th { "Line" } th { "Effective" } th { "Ends" } th { "Service" }
-                                th { "Invoice description" } th { "Current qty" } th { "Change" } th { "Price" } th { "Cost" } th { "Detail" }
+                                th { "Invoice description" } th { "Current qty" } th { "Change" } th { "Price" } th { "Cost" }
                             } }
                             tbody {
                                 @for l in &step.lines {
@@ -112,9 +116,9 @@ pub fn review_step(ctx: &PageContext, step: &ReviewStep) -> Markup {
                                     tr {
                                         td { input type="hidden" name="line" value=(n); input type="checkbox" name={ "line-" (n) "-selected" } value="on" checked[l.selected] aria-label={ "Sync line " (n) }; }
                                         td { (n) " " span.hint { (l.kind) } }
-                                        td { (l.effective_date) }
-                                        td { (l.end_date) }
-                                        td { (l.service_name) }
+                                        td.nowrap { (l.effective_date) }
+                                        td.nowrap { (l.end_date) }
+                                        td.service { (l.service_name) div.hint { (l.detail) } }
                                         td {
                                             input type="text" name={ "line-" (n) "-description" } value=(l.invoice_description) maxlength="1000" aria-label={ "Invoice description of line " (n) };
                                             (error_at(step, &format!("line-{n}-description")))
@@ -123,17 +127,16 @@ pub fn review_step(ctx: &PageContext, step: &ReviewStep) -> Markup {
                                         td { (l.quantity_change) }
                                         @if l.price_editable {
                                             td {
-                                                input type="text" inputmode="decimal" name={ "line-" (n) "-price" } value=(l.price) size="8" aria-label={ "Price of line " (n) };
+                                                input.num type="text" inputmode="decimal" name={ "line-" (n) "-price" } value=(l.price) size="8" aria-label={ "Price of line " (n) };
                                                 (error_at(step, &format!("line-{n}-price")))
                                             }
                                             td {
-                                                input type="text" inputmode="decimal" name={ "line-" (n) "-cost" } value=(l.cost) size="8" aria-label={ "Cost of line " (n) };
+                                                input.num type="text" inputmode="decimal" name={ "line-" (n) "-cost" } value=(l.cost) size="8" aria-label={ "Cost of line " (n) };
                                                 (error_at(step, &format!("line-{n}-cost")))
                                             }
                                         } @else {
                                             td { (l.price) } td { (l.cost) }
                                         }
-                                        td.hint { (l.detail) }
                                     }
                                 }
                             }
