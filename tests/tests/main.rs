@@ -34,3 +34,4 @@ mod support;
 mod tasks_page;
 mod tenancy;
 mod wizard;
+mod wizard_company;

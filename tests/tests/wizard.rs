@@ -521,3 +521,64 @@ async fn a_conflict_shows_expected_and_found_and_accepting_it_replans_from_autot
             .any(|e| e.code == "SYN02" && e.task == Some(change))
     );
 }
+
+#[tokio::test]
+async fn a_contract_that_does_not_fit_or_is_not_the_companys_cannot_be_chosen() {
+    let app = spawn_app().await;
+    let (r, user) = reseller(&app).await;
+    let sub = r
+        .unmapped_subscription(&app, "Contoso", "Microsoft 365 E3", "month:1", "36.00")
+        .await;
+    let task = r
+        .task(&app, sub, TaskType::Sales, (0, 3), day(2026, 11, 20))
+        .await;
+    let sub_row = db::mappings::find_subscription_by_row(app.db(), r.id, sub)
+        .await
+        .unwrap()
+        .unwrap();
+    db::mappings::set_customer_company(app.db(), r.id, sub_row.customer, Some(r.company))
+        .await
+        .unwrap();
+    db::mappings::set_product_service(app.db(), r.id, sub_row.product.unwrap(), Some(r.service))
+        .await
+        .unwrap();
+    let yearly = tests::engine::recurring_contract(
+        &r.client,
+        r.company,
+        4,
+        (day(2026, 1, 1), day(2027, 12, 31)),
+    )
+    .await;
+    let step = user.client.get(&format!("/tasks/{task}/contract")).await;
+    assert!(
+        step.body
+            .contains("No: it bills Yearly, but the subscription bills Monthly."),
+        "{}",
+        step.body
+    );
+    let token = user.client.csrf_token().await;
+    for (bad, message) in [
+        ("", "Choose a contract from the list."),
+        ("abc", "Choose a contract from the list."),
+        ("99999999", "Choose a contract from the list."),
+        (
+            &*yearly.to_string(),
+            "That contract cannot take this subscription: it bills Yearly",
+        ),
+    ] {
+        let page = user
+            .client
+            .post_form_raw(
+                &format!("/tasks/{task}/contract"),
+                &[("contract", bad), ("csrf_token", &token)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(page.body.contains(message), "{bad}: {}", page.body);
+    }
+    let still = db::mappings::find_subscription_by_row(app.db(), r.id, sub)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.autotask_contract_id, None, "nothing bound");
+}

@@ -239,6 +239,33 @@ pub struct Customer {
     pub external_id: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    /// What the wizard offers when the customer is created in Autotask.
+    #[serde(default)]
+    pub address: Option<CustomerAddress>,
+    #[serde(rename = "contactPersons", default)]
+    pub contact_persons: Vec<CustomerContact>,
+}
+
+/// A customer's postal address as the marketplace keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct CustomerAddress {
+    #[serde(rename = "streetAddress", default)]
+    pub street_address: Option<String>,
+    #[serde(rename = "postalCode", default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(rename = "countryCode", default)]
+    pub country_code: Option<String>,
+}
+
+/// One of a customer's contact persons (`admin`, `billing`, `technical`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct CustomerContact {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(rename = "phoneNumber", default)]
+    pub phone_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -18,6 +18,7 @@ pub mod session;
 pub mod settings;
 pub mod tasks;
 pub mod wizard;
+pub mod wizard_company;
 
 /// Every route of the web interface.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -51,6 +52,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/tasks/{id}/customer",
             web::post().to(wizard::customer_choose),
+        )
+        .route(
+            "/tasks/{id}/customer/new",
+            web::get().to(wizard_company::form),
+        )
+        .route(
+            "/tasks/{id}/customer/new",
+            web::post().to(wizard_company::create),
         )
         .route("/tasks/{id}/product", web::get().to(wizard::product_form))
         .route(

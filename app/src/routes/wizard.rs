@@ -150,7 +150,10 @@ async fn customer_page(
             })
             .collect(),
         error: error.or(listing_error),
-        alternative: None,
+        alternative: Some((
+            format!("Create “{}” in Autotask", customer.name),
+            format!("/tasks/{}/customer/new", facts.task.id),
+        )),
     };
     Ok(choice_step(&page_context(session, user), &step))
 }

@@ -1,10 +1,12 @@
 //! The wizard for one task (design §2.3): a header naming the steps, then one page per step.
 
 mod choose;
+mod company;
 mod progress;
 mod review;
 
 pub use choose::{Choice, ChoiceStep, ContractOption, ContractStep, choice_step, contract_step};
+pub use company::{CompanyFormView, company_form};
 pub use progress::{ProgressRow, ProgressView, progress_page, progress_panel};
 pub use review::{InvoiceRow, ReviewLine, ReviewStep, review_step};
 
