@@ -17,14 +17,27 @@ use crate::routes::{
 };
 use crate::state::AppState;
 
+/// Why the form came back: messages by field, one for the whole form, and a company of that
+/// name Autotask has already.
+#[derive(Default)]
+struct Refused {
+    errors: Vec<(String, String)>,
+    error: Option<String>,
+    existing: Option<(i64, String)>,
+}
+
 fn view(
     facts: &WizardFacts,
     customer: &Customer,
     setup: &CompanySetup,
     form: &NewCompanyForm,
-    refused: Option<(Vec<(String, String)>, Option<String>, Option<(i64, String)>)>,
+    refused: Refused,
 ) -> CompanyFormView {
-    let (errors, error, existing) = refused.unwrap_or_default();
+    let Refused {
+        errors,
+        error,
+        existing,
+    } = refused;
     CompanyFormView {
         header: header(facts, Step::Customer),
         customer: format!("{} ({})", customer.name, customer.mp_customer_id),
@@ -118,7 +131,13 @@ pub async fn form(
     let setup = setup(&state, &user, &customer).await?;
     let page = company_form(
         &page_context(&session, &user),
-        &view(&facts, &customer, &setup, &setup.prefill, None),
+        &view(
+            &facts,
+            &customer,
+            &setup,
+            &setup.prefill,
+            Refused::default(),
+        ),
     );
     Ok(with_status(StatusCode::OK, page))
 }
@@ -137,17 +156,17 @@ pub async fn create(
     };
     let setup = setup(&state, &user, &customer).await?;
     let refused = match form.parse(&setup.owners) {
-        Err(errors) => (
-            errors
+        Err(errors) => Refused {
+            errors: errors
                 .iter()
                 .map(|(f, m)| (f.to_owned(), m.to_owned()))
                 .collect(),
-            Some(
+            error: Some(
                 "Some values cannot be used; see the messages beside them. Nothing was created."
                     .into(),
             ),
-            None,
-        ),
+            existing: None,
+        },
         Ok(company) => {
             let api = client(&state, user.reseller_id).await?;
             match wizard::create_company_for_customer(
@@ -171,21 +190,24 @@ pub async fn create(
                     return Ok(see_other(&step_url(task, facts.next_step())));
                 }
                 Err(CreateCompanyError::Unexpected(e)) => return Err(AppError::Unexpected(e)),
-                Err(CreateCompanyError::Exists { id, name }) => (
-                    vec![(
+                Err(CreateCompanyError::Exists { id, name }) => Refused {
+                    errors: vec![(
                         "name".into(),
                         "Autotask already has a company with this name.".into(),
                     )],
-                    None,
-                    Some((id, name)),
-                ),
-                Err(e) => (Vec::new(), Some(format!("{e} Nothing was created.")), None),
+                    error: None,
+                    existing: Some((id, name)),
+                },
+                Err(e) => Refused {
+                    error: Some(format!("{e} Nothing was created.")),
+                    ..Refused::default()
+                },
             }
         }
     };
     let page = company_form(
         &page_context(&session, &user),
-        &view(&facts, &customer, &setup, &form, Some(refused)),
+        &view(&facts, &customer, &setup, &form, refused),
     );
     Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
