@@ -7,9 +7,11 @@ use sea_orm::DatabaseConnection;
 
 use crate::autotask::{AutotaskApi, AutotaskError};
 use crate::db;
+use crate::domain::assumptions::period_of_marketplace;
 use crate::domain::contracts::{ContractChoice, contracts_of_company};
 use crate::domain::mapping::{self, MappingError};
 use crate::domain::suggestions;
+use crate::model::billing::PeriodType;
 use crate::model::{
     catalog::{Customer, Product, Subscription},
     ids::ResellerId,
@@ -144,21 +146,72 @@ pub async fn map_customer(
     }
 }
 
-/// Autotask services for the product, most alike first.
+/// Words a service name uses for a billing period.
+fn period_words(period: PeriodType) -> &'static [&'static str] {
+    match period {
+        PeriodType::Monthly => &["monthly", "month"],
+        PeriodType::Quarterly => &["quarterly", "quarter"],
+        PeriodType::SemiAnnual => &["semi-annual", "semi-annually", "half-year"],
+        PeriodType::Yearly => &["annual", "annually", "yearly", "year"],
+    }
+}
+
+/// 2 when the service's name names the product's billing period, 0 when it names another
+/// one, 1 when it names none: "E3 (Monthly)" comes before "E3 (Annual)" for a monthly product.
+fn period_fit(service: &str, billing: Option<PeriodType>) -> u8 {
+    let Some(billing) = billing else { return 1 };
+    let name = service.to_lowercase();
+    let names = |p: PeriodType| {
+        period_words(p).iter().any(|w| {
+            name.split(|c: char| !c.is_alphanumeric() && c != '-')
+                .any(|word| word == *w)
+        })
+    };
+    if names(billing) {
+        2
+    } else if [
+        PeriodType::Monthly,
+        PeriodType::Quarterly,
+        PeriodType::SemiAnnual,
+        PeriodType::Yearly,
+    ]
+    .into_iter()
+    .any(names)
+    {
+        0
+    } else {
+        1
+    }
+}
+
+/// Autotask services for the product: those of its billing period first, then most alike.
 pub async fn service_options(
     api: &impl AutotaskApi,
     product: &Product,
     query: &str,
 ) -> Result<Vec<ServiceOption>, WizardRefused> {
-    Ok(suggestions::services_like(api, &product.name, query)
-        .await?
-        .into_iter()
-        .map(|s| ServiceOption {
-            id: s.id,
-            name: s.name,
-            similarity: s.likeness,
-        })
-        .collect())
+    let billing = period_of_marketplace(&product.key.billing_period);
+    let mut options: Vec<(u8, ServiceOption)> =
+        suggestions::services_like(api, &product.name, query)
+            .await?
+            .into_iter()
+            .map(|s| {
+                (
+                    period_fit(&s.name, billing),
+                    ServiceOption {
+                        id: s.id,
+                        name: s.name,
+                        similarity: s.likeness,
+                    },
+                )
+            })
+            .collect();
+    options.sort_by(|(fa, a), (fb, b)| {
+        fb.cmp(fa)
+            .then(b.similarity.cmp(&a.similarity))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(options.into_iter().map(|(_, o)| o).collect())
 }
 
 /// Maps the product to the service; returns the service's name.
@@ -219,5 +272,27 @@ pub async fn choose_contract(
             Ok(choice.name.clone())
         }
         Err(why) => Err(WizardRefused::ContractUnfit(why.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_of_the_products_billing_period_comes_first() {
+        let monthly = Some(PeriodType::Monthly);
+        assert_eq!(period_fit("Microsoft 365 E3 (Monthly)", monthly), 2);
+        assert_eq!(period_fit("Microsoft 365 E3 (Annual)", monthly), 0);
+        assert_eq!(period_fit("Microsoft 365 E3", monthly), 1);
+        assert_eq!(
+            period_fit("Microsoft 365 E3 (Annual)", Some(PeriodType::Yearly)),
+            2
+        );
+        assert_eq!(
+            period_fit("Backup semi-annual", Some(PeriodType::SemiAnnual)),
+            2
+        );
+        assert_eq!(period_fit("Anything (Annual)", None), 1);
     }
 }
