@@ -1,0 +1,67 @@
+use sea_orm_migration::prelude::*;
+
+use crate::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum SyncTasks {
+    Table,
+}
+
+/// The task list pages through a reseller's tasks newest order first, filtered by status, type
+/// or customer. One index per filter, ending in the list's order, lets both databases read a
+/// page and count the matches from the index alone, however many tasks there are. The status
+/// index takes over from `ix_sync_tasks_reseller_status`, which is its prefix.
+const INDEXES: &[(&str, &[&str])] = &[
+    (
+        "ix_sync_tasks_reseller_ordered_at",
+        &["reseller_id", "order_created_at", "id"],
+    ),
+    (
+        "ix_sync_tasks_reseller_status_order",
+        &["reseller_id", "status", "order_created_at", "id"],
+    ),
+    (
+        "ix_sync_tasks_reseller_type_order",
+        &["reseller_id", "task_type", "order_created_at", "id"],
+    ),
+    (
+        "ix_sync_tasks_reseller_customer_order",
+        &["reseller_id", "customer_id", "order_created_at", "id"],
+    ),
+];
+
+const REPLACED: (&str, &[&str]) = ("ix_sync_tasks_reseller_status", &["reseller_id", "status"]);
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, cols) in INDEXES {
+            manager
+                .create_index(index(name, SyncTasks::Table, cols))
+                .await?;
+        }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(REPLACED.0)
+                    .table(SyncTasks::Table)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(index(REPLACED.0, SyncTasks::Table, REPLACED.1))
+            .await?;
+        for (name, _) in INDEXES {
+            manager
+                .drop_index(Index::drop().name(*name).table(SyncTasks::Table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
