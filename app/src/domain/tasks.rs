@@ -85,9 +85,25 @@ pub async fn task_overview(
     filter: &TaskFilter,
     page: PageNumber,
 ) -> anyhow::Result<TaskOverview> {
-    let matching = db::tasks::count_tasks_matching(db, reseller, filter)
+    let counts = db::tasks::count_tasks_by_status(db, reseller)
         .await
-        .context("counting the matching tasks")?;
+        .context("counting tasks")?;
+    // The counts per status answer the list without a filter and the list of one status;
+    // only the other filters need a count of their own.
+    let matching = match filter {
+        TaskFilter {
+            task_type: None,
+            customer: None,
+            status,
+        } => counts
+            .iter()
+            .filter(|(s, _)| status.is_none_or(|wanted| *s == wanted))
+            .map(|(_, n)| (*n).max(0) as u64)
+            .sum(),
+        _ => db::tasks::count_tasks_matching(db, reseller, filter)
+            .await
+            .context("counting the matching tasks")?,
+    };
     let tasks = if page.offset() < matching {
         db::tasks::find_task_page_for_reseller(db, reseller, filter, page.offset(), TASKS_PER_PAGE)
             .await
@@ -99,9 +115,7 @@ pub async fn task_overview(
         tasks,
         page,
         matching,
-        counts: db::tasks::count_tasks_by_status(db, reseller)
-            .await
-            .context("counting tasks")?,
+        counts,
         customers: db::catalog::find_customers_for_reseller(db, reseller)
             .await
             .context("listing customers")?,
