@@ -11,7 +11,7 @@ mod m20261123_000005_add_autotask_api_url;
 mod m20261123_000006_create_pending_orders;
 mod m20261201_000007_add_task_facts;
 mod m20261201_000008_add_apply_columns;
-mod m20261202_000010_add_task_indexes;
+mod m20261202_000011_add_task_indexes;
 
 pub struct Migrator;
 
@@ -27,7 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_pending_orders::Migration),
             Box::new(m20261201_000007_add_task_facts::Migration),
             Box::new(m20261201_000008_add_apply_columns::Migration),
-            Box::new(m20261202_000010_add_task_indexes::Migration),
+            Box::new(m20261202_000011_add_task_indexes::Migration),
         ]
     }
 }
