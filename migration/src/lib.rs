@@ -13,6 +13,7 @@ mod m20261201_000007_add_task_facts;
 mod m20261201_000008_add_apply_columns;
 mod m20261201_000009_create_import_runs;
 mod m20261201_000010_create_check_run_orders;
+mod m20261201_000011_add_task_indexes;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_add_apply_columns::Migration),
             Box::new(m20261201_000009_create_import_runs::Migration),
             Box::new(m20261201_000010_create_check_run_orders::Migration),
+            Box::new(m20261201_000011_add_task_indexes::Migration),
         ]
     }
 }

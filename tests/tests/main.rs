@@ -27,6 +27,7 @@ mod marketplace_schemas;
 mod marketplace_wire;
 mod pages;
 mod replay;
+mod review_catalog;
 mod sandboxes;
 mod secrets;
 mod storage;

@@ -12,6 +12,7 @@ use super::client::{AutotaskClient, ContractChild, IN_BATCH};
 use super::error::AutotaskError;
 use super::filter::{Filter, QueryBody};
 use super::picklists::Picklists;
+use super::recent::RecentRecords;
 
 /// Where a write goes: an entity's own URL, or a contract's child URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,11 @@ pub trait AutotaskApi: Send + Sync {
 
     /// The tenant's picklist numbers.
     fn picklists(&self) -> impl Future<Output = Result<Arc<Picklists>, AutotaskError>> + Send;
+
+    /// Catalogue records kept from earlier reads, when this connection keeps them.
+    fn recent_records(&self) -> Option<&RecentRecords> {
+        None
+    }
 }
 
 /// Typed reads on top of [`AutotaskApi`].
@@ -138,7 +144,14 @@ impl AutotaskApi for AutotaskClient {
 
     async fn update(&self, target: WriteTarget<'_>, body: &Value) -> Result<i64, AutotaskError> {
         match target {
-            WriteTarget::Entity(entity) => AutotaskClient::update(self, entity, body).await,
+            WriteTarget::Entity(entity) => {
+                let updated = AutotaskClient::update(self, entity, body).await;
+                if let Some(id) = body.get("id").and_then(Value::as_i64) {
+                    // Whether or not the answer came, the record may have changed.
+                    self.recent.forget(entity, id);
+                }
+                updated
+            }
             WriteTarget::ContractChild { contract, child } => {
                 self.update_contract_child(contract, child, body).await
             }
@@ -161,5 +174,9 @@ impl AutotaskApi for AutotaskClient {
 
     async fn picklists(&self) -> Result<Arc<Picklists>, AutotaskError> {
         AutotaskClient::picklists(self).await
+    }
+
+    fn recent_records(&self) -> Option<&RecentRecords> {
+        Some(&self.recent)
     }
 }

@@ -20,6 +20,7 @@ use super::error::AutotaskError;
 use super::limiter::Limiter;
 use super::models::ThresholdInfo;
 use super::picklists::Picklists;
+use super::recent::RecentRecords;
 use crate::transport::{Calls, RetryPolicy, http_client, with_retries};
 
 /// How to reach one Autotask tenant.
@@ -142,6 +143,8 @@ pub struct AutotaskClient {
     limiter: Limiter,
     calls: Calls,
     pub(super) picklist_cache: OnceCell<Arc<Picklists>>,
+    /// Contracts and services as last read, for the review page.
+    pub(super) recent: RecentRecords,
 }
 
 impl AutotaskClient {
@@ -157,6 +160,7 @@ impl AutotaskClient {
             limiter,
             calls: Calls::default(),
             picklist_cache: OnceCell::new(),
+            recent: RecentRecords::default(),
         })
     }
 

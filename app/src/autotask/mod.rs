@@ -12,6 +12,7 @@ mod limiter;
 pub mod models;
 mod operations;
 mod picklists;
+mod recent;
 
 pub use api::{AutotaskApi, AutotaskApiExt, WriteTarget};
 pub use client::{
@@ -21,3 +22,4 @@ pub use error::AutotaskError;
 pub use filter::{Filter, QueryBody};
 pub use limiter::Limiter;
 pub use picklists::Picklists;
+pub use recent::{RECENT_FOR, RecentRecords};

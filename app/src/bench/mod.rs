@@ -3,6 +3,7 @@
 
 pub mod apply;
 mod check_changes;
+mod pages;
 
 use std::future::Future;
 
@@ -10,6 +11,7 @@ use crate::config::Settings;
 
 pub use apply::{ApplyBench, run_bench as apply};
 pub use check_changes::run_bench as check_changes;
+pub use pages::{PagesBench, run_bench as pages};
 
 /// Runs `bench` with settings of a fresh data directory, removed afterwards.
 async fn in_throwaway_dir<F, Fut>(bench: F) -> anyhow::Result<()>

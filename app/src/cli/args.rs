@@ -29,7 +29,8 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Measure: `bench check-changes --orders 10000`, `bench apply --changes 1000`.
+    /// Measure: `bench check-changes --orders 10000`, `bench apply --changes 1000`,
+    /// `bench pages --tasks 10000 --clients 32`.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
@@ -78,6 +79,20 @@ pub enum BenchCommand {
         /// The sandbox's hourly request threshold.
         #[arg(long, default_value_t = 10_000)]
         threshold: u64,
+    },
+    /// The dashboard, the task list and the review step under concurrent clients: p50, p99,
+    /// max and requests/s per page, PASS/FAIL against p99 < 50 ms. On PostgreSQL when
+    /// DATABASE_URL names a server (a database of its own is created and dropped).
+    Pages {
+        /// Tasks in the database.
+        #[arg(long, default_value_t = 10_000)]
+        tasks: usize,
+        /// Signed-in clients sending at once.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Measured requests per page, after a warm-up.
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
     },
 }
 

@@ -94,6 +94,28 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Bench {
+            command:
+                BenchCommand::Pages {
+                    tasks,
+                    clients,
+                    requests,
+                },
+        } => {
+            let postgres = settings
+                .uses_postgres()
+                .then(|| settings.database_url.clone())
+                .flatten();
+            crate::bench::pages(
+                crate::bench::PagesBench {
+                    tasks,
+                    clients,
+                    requests,
+                },
+                postgres,
+            )
+            .await
+        }
         Command::Sandbox {
             command:
                 SandboxCommand::Order {

@@ -140,9 +140,25 @@ pub async fn find_task_order_ids_among<C: ConnectionTrait>(
 
 /// Inserts a task unless one exists for the order; `true` when this call created it.
 pub async fn insert_task_if_new<C: ConnectionTrait>(db: &C, task: &NewTask) -> Result<bool, DbErr> {
+    let inserted = sync_tasks::Entity::insert(new_row(task))
+        .on_conflict(
+            OnConflict::columns([
+                sync_tasks::Column::ResellerId,
+                sync_tasks::Column::MpOrderId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// The row of a task Check Changes found: `new`, created now.
+fn new_row(task: &NewTask) -> sync_tasks::ActiveModel {
     let now = Utc::now().fixed_offset();
     let facts = &task.facts;
-    let row = sync_tasks::ActiveModel {
+    sync_tasks::ActiveModel {
         reseller_id: Set(task.reseller.0),
         mp_order_id: Set(task.order.mp_order_id.clone()),
         order_number: Set(task.order.order_number.clone()),
@@ -163,19 +179,7 @@ pub async fn insert_task_if_new<C: ConnectionTrait>(db: &C, task: &NewTask) -> R
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
-    let inserted = sync_tasks::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                sync_tasks::Column::ResellerId,
-                sync_tasks::Column::MpOrderId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(inserted == 1)
+    }
 }
 
 pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
@@ -184,6 +188,14 @@ pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
     filter: &TaskFilter,
     limit: u64,
 ) -> Result<Vec<Task>, DbErr> {
+    find_task_page_for_reseller(db, reseller, filter, 0, limit).await
+}
+
+/// The reseller's tasks that match the filter, as a query (the task list's conditions).
+fn tasks_matching(
+    reseller: ResellerId,
+    filter: &TaskFilter,
+) -> sea_orm::Select<sync_tasks::Entity> {
     let mut query =
         sync_tasks::Entity::find().filter(sync_tasks::Column::ResellerId.eq(reseller.0));
     if let Some(t) = filter.task_type {
@@ -195,14 +207,94 @@ pub async fn find_tasks_for_reseller<C: ConnectionTrait>(
     if let Some(c) = filter.customer {
         query = query.filter(sync_tasks::Column::CustomerId.eq(c.0));
     }
+    query
+}
+
+/// `limit` tasks matching the filter after the first `offset`, newest order first. The
+/// `ix_sync_tasks_*_order` indexes serve each filter in this order, so a page costs its rows,
+/// not the reseller's whole history.
+pub async fn find_task_page_for_reseller<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    filter: &TaskFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Task>, DbErr> {
     tasks_of(
-        query
+        tasks_matching(reseller, filter)
             .order_by_desc(sync_tasks::Column::OrderCreatedAt)
             .order_by_desc(sync_tasks::Column::Id)
+            .offset(offset)
             .limit(limit)
             .all(db)
             .await?,
     )
+}
+
+/// How many of the reseller's tasks match the filter.
+pub async fn count_tasks_matching<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    filter: &TaskFilter,
+) -> Result<u64, DbErr> {
+    let n: Option<i64> = tasks_matching(reseller, filter)
+        .select_only()
+        .column_as(sync_tasks::Column::Id.count(), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(n.unwrap_or(0).max(0) as u64)
+}
+
+/// Inserts many tasks in a few statements, skipping those whose order already has a task;
+/// returns how many were inserted. Each starts `new`, as [`insert_task_if_new`] does.
+pub async fn insert_tasks_if_new<C: ConnectionTrait>(
+    db: &C,
+    tasks: &[NewTask],
+) -> Result<u64, DbErr> {
+    // 20 columns a row: 400 rows stay well under SQLite's limit of bound values.
+    let mut inserted = 0;
+    for chunk in tasks.chunks(400) {
+        let rows: Vec<sync_tasks::ActiveModel> = chunk.iter().map(new_row).collect();
+        inserted += sync_tasks::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([
+                    sync_tasks::Column::ResellerId,
+                    sync_tasks::Column::MpOrderId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// Moves every task of the reseller in `from` among `tasks` to `to`; returns how many moved.
+pub async fn change_tasks_status<C: ConnectionTrait>(
+    db: &C,
+    reseller: ResellerId,
+    tasks: &[TaskId],
+    from: TaskStatus,
+    to: TaskStatus,
+) -> Result<u64, DbErr> {
+    let mut moved = 0;
+    for chunk in tasks.chunks(500) {
+        moved += sync_tasks::Entity::update_many()
+            .col_expr(sync_tasks::Column::Status, Expr::value(to.word()))
+            .col_expr(
+                sync_tasks::Column::UpdatedAt,
+                Expr::value(Utc::now().fixed_offset()),
+            )
+            .filter(sync_tasks::Column::ResellerId.eq(reseller.0))
+            .filter(sync_tasks::Column::Id.is_in(chunk.iter().map(|t| t.0)))
+            .filter(sync_tasks::Column::Status.eq(from.word()))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(moved)
 }
 
 /// How many tasks of the reseller are in each status.

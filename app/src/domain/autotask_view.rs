@@ -55,6 +55,15 @@ pub struct Catalog {
     pub services: HashMap<i64, Service>,
 }
 
+/// Whether catalogue records read a short while ago may stand in for a read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogReads {
+    /// Read Autotask (what Sync All and the worker plan with).
+    Fresh,
+    /// Use those the connection read within [`crate::autotask::RECENT_FOR`] (the review page).
+    Recent,
+}
+
 impl Catalog {
     /// Reads the contracts and services named (each id once).
     pub async fn read(
@@ -62,20 +71,25 @@ impl Catalog {
         contracts: &[i64],
         services: &[i64],
     ) -> Result<Self, AutotaskError> {
-        let mut catalog = Self::default();
-        if !contracts.is_empty() {
-            let found: Vec<Contract> = api
-                .query_in_as("Contracts", "id", contracts, &[], CONTRACT_FIELDS)
-                .await?;
-            catalog.contracts = found.into_iter().map(|c| (c.id, c)).collect();
-        }
-        if !services.is_empty() {
-            let found: Vec<Service> = api
-                .query_in_as("Services", "id", services, &[], SERVICE_FIELDS)
-                .await?;
-            catalog.services = found.into_iter().map(|s| (s.id, s)).collect();
-        }
-        Ok(catalog)
+        Self::read_as(api, contracts, services, CatalogReads::Fresh).await
+    }
+
+    /// [`Catalog::read`], or with `Recent` the records the connection read a short while ago
+    /// where it has them. Every record read from Autotask is kept for the next `Recent` read.
+    pub async fn read_as(
+        api: &impl AutotaskApi,
+        contracts: &[i64],
+        services: &[i64],
+        reads: CatalogReads,
+    ) -> Result<Self, AutotaskError> {
+        let contracts: Vec<Contract> =
+            records_by_id(api, "Contracts", contracts, CONTRACT_FIELDS, reads).await?;
+        let services: Vec<Service> =
+            records_by_id(api, "Services", services, SERVICE_FIELDS, reads).await?;
+        Ok(Self {
+            contracts: contracts.into_iter().map(|c| (c.id, c)).collect(),
+            services: services.into_iter().map(|s| (s.id, s)).collect(),
+        })
     }
 
     /// A contract as the planner needs it, when it has its dates and a known billing cycle.
@@ -101,6 +115,40 @@ impl Catalog {
             cost: Money::rounded(s.unit_cost.unwrap_or_default()),
         })
     }
+}
+
+/// Records of `entity` by id (each once), from the connection's recent reads where `reads`
+/// allows, the rest from Autotask.
+async fn records_by_id<T: serde::de::DeserializeOwned + Send>(
+    api: &impl AutotaskApi,
+    entity: &str,
+    ids: &[i64],
+    fields: &[&str],
+    reads: CatalogReads,
+) -> Result<Vec<T>, AutotaskError> {
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recent = api.recent_records();
+    let (mut records, missing) = match (recent, reads) {
+        (Some(recent), CatalogReads::Recent) => recent.find(entity, &unique),
+        _ => (Vec::new(), unique),
+    };
+    if !missing.is_empty() {
+        let read: Vec<serde_json::Value> =
+            api.query_in_as(entity, "id", &missing, &[], fields).await?;
+        if let Some(recent) = recent {
+            recent.keep(entity, &read);
+        }
+        records.extend(read);
+    }
+    records
+        .into_iter()
+        .map(|r| serde_json::from_value(r).map_err(|e| AutotaskError::Decode(e.to_string())))
+        .collect()
 }
 
 /// The contract services of some contracts, their units around some dates, and the charges

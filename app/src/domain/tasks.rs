@@ -37,26 +37,85 @@ pub async fn task_of_reseller(
         .ok_or(TaskError::NotFound)
 }
 
-/// The task list: tasks matching the filter, counts per status, and the reseller's customers.
+/// Tasks shown on one page of the task list.
+pub const TASKS_PER_PAGE: u64 = 50;
+
+/// A page of the task list, counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageNumber(u64);
+
+impl PageNumber {
+    pub const FIRST: PageNumber = PageNumber(1);
+
+    /// The page a link asked for; anything but a whole number from 1 up is the first page.
+    pub fn parse(text: &str) -> Self {
+        match text.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => PageNumber(n),
+            _ => Self::FIRST,
+        }
+    }
+
+    /// The page's number, from 1.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
+    /// How many matching tasks come before this page.
+    fn offset(self) -> u64 {
+        (self.0 - 1).saturating_mul(TASKS_PER_PAGE)
+    }
+}
+
+/// The task list: one page of the tasks matching the filter, how many match, counts per
+/// status, and the reseller's customers.
 pub struct TaskOverview {
     pub tasks: Vec<Task>,
+    pub page: PageNumber,
+    /// How many tasks match the filter, on every page.
+    pub matching: u64,
     pub counts: Vec<(TaskStatus, i64)>,
     pub customers: Vec<Customer>,
 }
 
-/// The task list of a reseller, filtered.
+/// One page of the task list of a reseller, filtered. A page past the end is empty (the
+/// page is not read at all).
 pub async fn task_overview(
     db: &DatabaseConnection,
     reseller: ResellerId,
     filter: &TaskFilter,
+    page: PageNumber,
 ) -> anyhow::Result<TaskOverview> {
+    let counts = db::tasks::count_tasks_by_status(db, reseller)
+        .await
+        .context("counting tasks")?;
+    // The counts per status answer the list without a filter and the list of one status;
+    // only the other filters need a count of their own.
+    let matching = match filter {
+        TaskFilter {
+            task_type: None,
+            customer: None,
+            status,
+        } => counts
+            .iter()
+            .filter(|(s, _)| status.is_none_or(|wanted| *s == wanted))
+            .map(|(_, n)| (*n).max(0) as u64)
+            .sum(),
+        _ => db::tasks::count_tasks_matching(db, reseller, filter)
+            .await
+            .context("counting the matching tasks")?,
+    };
+    let tasks = if page.offset() < matching {
+        db::tasks::find_task_page_for_reseller(db, reseller, filter, page.offset(), TASKS_PER_PAGE)
+            .await
+            .context("listing tasks")?
+    } else {
+        Vec::new()
+    };
     Ok(TaskOverview {
-        tasks: db::tasks::find_tasks_for_reseller(db, reseller, filter, 500)
-            .await
-            .context("listing tasks")?,
-        counts: db::tasks::count_tasks_by_status(db, reseller)
-            .await
-            .context("counting tasks")?,
+        tasks,
+        page,
+        matching,
+        counts,
         customers: db::catalog::find_customers_for_reseller(db, reseller)
             .await
             .context("listing customers")?,

@@ -209,7 +209,7 @@ async fn plan_for_review(
     options: PlanOptions,
 ) -> Result<Result<TaskPlan, String>, AppError> {
     let client = client(state, facts.task.reseller).await?;
-    let plan = sync::plan_tasks_with(
+    let plan = sync::plan_tasks_for_review(
         &state.db,
         client.as_ref(),
         std::slice::from_ref(&facts.task),

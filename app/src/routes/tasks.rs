@@ -3,10 +3,10 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
 use views::labels::{StatusLabel, TypeLabel};
-use views::pages::tasks::{TaskDetail, TaskFilters, TaskRow, task_detail, task_list};
+use views::pages::tasks::{TaskDetail, TaskFilters, TaskPaging, TaskRow, task_detail, task_list};
 
 use crate::domain::sync::Outcome;
-use crate::domain::tasks::{self, TaskError};
+use crate::domain::tasks::{self, PageNumber, TASKS_PER_PAGE, TaskError};
 use crate::domain::wizard::{self, Step, WizardFacts};
 use crate::model::{
     catalog::Customer,
@@ -59,6 +59,8 @@ pub struct ListQuery {
     status: String,
     #[serde(default)]
     customer: String,
+    #[serde(default)]
+    page: String,
 }
 
 impl ListQuery {
@@ -84,7 +86,8 @@ pub async fn list(
         status: status.map(status_of),
         customer: customer.map(CustomerRowId),
     };
-    let overview = tasks::task_overview(&state.db, user.reseller_id, &filter).await?;
+    let page = PageNumber::parse(&query.page);
+    let overview = tasks::task_overview(&state.db, user.reseller_id, &filter, page).await?;
     let rows: Vec<TaskRow> = overview
         .tasks
         .iter()
@@ -105,7 +108,17 @@ pub async fn list(
             .map(|(s, n)| (status_label(*s), *n))
             .collect(),
     };
-    Ok(task_list(&page_context(&session, &user), &filters, &rows))
+    let paging = TaskPaging {
+        page: overview.page.get(),
+        per_page: TASKS_PER_PAGE,
+        matching: overview.matching,
+    };
+    Ok(task_list(
+        &page_context(&session, &user),
+        &filters,
+        &paging,
+        &rows,
+    ))
 }
 
 /// Ignore or un-ignore the ticked tasks (`task` repeats, so the body is read as pairs).

@@ -25,8 +25,76 @@ pub struct TaskFilters {
     pub counts: Vec<(StatusLabel, i64)>,
 }
 
-/// The task list with filters, counts per status and bulk ignore / un-ignore.
-pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> Markup {
+/// Where the list is among its pages: the page shown (from 1), its size, and how many tasks
+/// match the filters on all pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskPaging {
+    pub page: u64,
+    pub per_page: u64,
+    pub matching: u64,
+}
+
+impl TaskPaging {
+    fn last_page(&self) -> u64 {
+        self.matching.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+impl TaskFilters {
+    /// The list's URL with these filters on `page`.
+    fn page_href(&self, page: u64) -> String {
+        let mut query = Vec::new();
+        if let Some(t) = self.task_type {
+            query.push(format!("type={}", t.slug()));
+        }
+        if let Some(s) = self.status {
+            query.push(format!("status={}", s.slug()));
+        }
+        if let Some(c) = self.customer {
+            query.push(format!("customer={c}"));
+        }
+        query.push(format!("page={page}"));
+        format!("/tasks?{}", query.join("&"))
+    }
+}
+
+/// 10000 → "10,000".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "Showing 51–100 of 10,000" and the links to the pages before and after.
+fn pager(filters: &TaskFilters, paging: &TaskPaging, shown: usize) -> Markup {
+    let first = (paging.page - 1).saturating_mul(paging.per_page) + 1;
+    let last = first + shown as u64 - 1;
+    html! {
+        nav.pager aria-label="Pages" style="display:flex;gap:1rem;align-items:center;margin:.8rem 0" {
+            span { "Showing " (grouped(first)) "–" (grouped(last)) " of " (grouped(paging.matching)) }
+            @if paging.page > 1 {
+                a rel="prev" href=(filters.page_href(paging.page - 1)) { "← Previous" }
+            }
+            @if paging.page < paging.last_page() {
+                a rel="next" href=(filters.page_href(paging.page + 1)) { "Next →" }
+            }
+        }
+    }
+}
+
+/// The task list with filters, counts per status, one page of tasks and bulk ignore / un-ignore.
+pub fn task_list(
+    ctx: &PageContext,
+    filters: &TaskFilters,
+    paging: &TaskPaging,
+    rows: &[TaskRow],
+) -> Markup {
     page(
         ctx,
         Nav::Tasks,
@@ -47,9 +115,15 @@ pub fn task_list(ctx: &PageContext, filters: &TaskFilters, rows: &[TaskRow]) -> 
                     button type="submit" class="secondary" { "Filter" }
                 }
             }
-            @if rows.is_empty() {
+            @if rows.is_empty() && paging.matching > 0 {
+                div.card {
+                    p.empty { "Page " (paging.page) " is past the end of the list: " (grouped(paging.matching)) " tasks match, on " (paging.last_page()) " pages." }
+                    p { a href=(filters.page_href(paging.last_page())) { "Back to the last page" } }
+                }
+            } @else if rows.is_empty() {
                 div.card { p.empty { "No sync tasks match. Tasks appear after Check Changes finds marketplace orders." } }
             } @else {
+                (pager(filters, paging, rows.len()))
                 form method="post" action="/tasks/bulk" {
                     input type="hidden" name="csrf_token" value=(ctx.csrf_token);
                     table {
@@ -143,4 +217,18 @@ pub fn task_detail(ctx: &PageContext, task: &TaskDetail) -> Markup {
             details.card { summary { "Order as received" } pre { (task.order_json) } }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(10_000), "10,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
 }

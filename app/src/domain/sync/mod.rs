@@ -9,7 +9,9 @@ mod review;
 mod worker;
 
 pub use outcome::{Outcome, outcome_of};
-pub use planning::{NotPlanned, PlanOptions, TaskPlan, plan_tasks, plan_tasks_with};
+pub use planning::{
+    NotPlanned, PlanOptions, TaskPlan, plan_tasks, plan_tasks_for_review, plan_tasks_with,
+};
 pub use queueing::{Resolution, SyncOutcome, journal_of, resolve, sync_tasks};
 pub use review::{
     LineEdit, Review, ReviewRefused, apply_edits, fingerprint, price_editable, sync_reviewed,

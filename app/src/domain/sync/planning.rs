@@ -13,7 +13,7 @@ use super::outcome::{Outcome, outcome_of};
 use crate::autotask::{AutotaskApi, Picklists};
 use crate::db;
 use crate::domain::assumptions::{self, FEE_DETAIL_TYPES};
-use crate::domain::autotask_view::{Catalog, ContractsState};
+use crate::domain::autotask_view::{Catalog, CatalogReads, ContractsState};
 use crate::domain::billing_period::period_containing;
 use crate::domain::contracts::eligibility;
 use crate::domain::mapping::{Missing, readiness};
@@ -106,6 +106,33 @@ pub async fn plan_tasks_with(
     tasks: &[Task],
     options: PlanOptions,
 ) -> anyhow::Result<Vec<Result<TaskPlan, NotPlanned>>> {
+    plan_tasks_reading(db, api, tasks, options, CatalogReads::Fresh).await
+}
+
+/// [`plan_tasks_with`] for the review page: contracts and services the connection read within
+/// [`crate::autotask::RECENT_FOR`] are used again, unless the person asked for prices again
+/// (units are always read). Sync All plans from Autotask and refuses a plan other than the one
+/// the page showed, so a kept record can date the page, never what is synced.
+pub async fn plan_tasks_for_review(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    tasks: &[Task],
+    options: PlanOptions,
+) -> anyhow::Result<Vec<Result<TaskPlan, NotPlanned>>> {
+    let reads = match options.price_source {
+        Some(_) => CatalogReads::Fresh,
+        None => CatalogReads::Recent,
+    };
+    plan_tasks_reading(db, api, tasks, options, reads).await
+}
+
+async fn plan_tasks_reading(
+    db: &DatabaseConnection,
+    api: &impl AutotaskApi,
+    tasks: &[Task],
+    options: PlanOptions,
+    reads: CatalogReads,
+) -> anyhow::Result<Vec<Result<TaskPlan, NotPlanned>>> {
     let tasks: Vec<Task> = tasks
         .iter()
         .cloned()
@@ -125,7 +152,7 @@ pub async fn plan_tasks_with(
             Err(why) => results[n] = Some(Err(why)),
         }
     }
-    let outcome = plan_prepared(db, api, &prepared, options.price_source).await?;
+    let outcome = plan_prepared(db, api, &prepared, options.price_source, reads).await?;
     match outcome {
         Ok(plans) => {
             for ((n, _), plan) in prepared.iter().zip(plans) {
@@ -210,6 +237,7 @@ async fn plan_prepared(
     api: &impl AutotaskApi,
     prepared: &[(usize, Prepared)],
     price_source: Option<PriceSource>,
+    reads: CatalogReads,
 ) -> anyhow::Result<Result<Plans, NotPlanned>> {
     if prepared.is_empty() {
         return Ok(Ok(Vec::new()));
@@ -222,7 +250,7 @@ async fn plan_prepared(
     let contracts: Vec<i64> = prepared.iter().map(|(_, p)| p.contract).collect();
     let mut services: Vec<i64> = prepared.iter().map(|(_, p)| p.service).collect();
     services.extend(prepared.iter().filter_map(|(_, p)| p.fee_service));
-    let catalog = match Catalog::read(api, &contracts, &services).await {
+    let catalog = match Catalog::read_as(api, &contracts, &services, reads).await {
         Ok(c) => c,
         Err(e) => return Ok(Err(NotPlanned::new(outcome_of(&e), ""))),
     };
