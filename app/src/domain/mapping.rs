@@ -214,8 +214,10 @@ pub enum Missing {
 }
 
 /// What a task has and still needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Readiness {
+    /// The task's subscription as read (before any binding made here).
+    pub subscription: Option<crate::model::catalog::Subscription>,
     pub company: Option<i64>,
     pub service: Option<i64>,
     pub contract: Option<i64>,
@@ -230,6 +232,7 @@ pub async fn readiness(
 ) -> Result<Readiness, MappingError> {
     let reseller = task.reseller;
     let mut ready = Readiness {
+        subscription: None,
         company: None,
         service: None,
         contract: None,
@@ -245,6 +248,7 @@ pub async fn readiness(
         ready.missing.push(Missing::Subscription);
         return Ok(ready);
     };
+    ready.subscription = Some(subscription.clone());
     let customer = db::mappings::find_customer(db, reseller, subscription.customer)
         .await
         .context("reading the customer")?;

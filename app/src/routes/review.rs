@@ -256,12 +256,16 @@ pub async fn review(
     let mut errors = Vec::new();
     let options = options_of(&query.prices, &query.date, &mut errors);
     let plan = plan_for_review(&state, &facts, options).await?;
+    let source = match &plan {
+        Ok(plan) => plan.input.settings.price_source,
+        Err(_) => default_source(&state, &facts).await?,
+    };
     let page = review_page(
         &page_context(&session, &user),
         &facts,
         plan.as_ref().map_err(Clone::clone),
         options,
-        default_source(&state, &facts).await?,
+        source,
         &[],
         errors,
         None,

@@ -205,15 +205,13 @@ async fn prepare(
         };
         return Ok(Err(why));
     }
-    let (Some(contract), Some(service), Some(subscription_id)) =
-        (ready.contract, ready.service, task.subscription)
+    // The subscription as readiness read it: its price, cost and billing period are what the
+    // plan needs; the contract comes from `ready` (it may have just been bound).
+    let (Some(contract), Some(service), Some(subscription)) =
+        (ready.contract, ready.service, ready.subscription)
     else {
         return Ok(Err(NotPlanned::new(Outcome::NoContract, "")));
     };
-    let subscription = db::mappings::find_subscription_by_row(db, task.reseller, subscription_id)
-        .await
-        .context("reading the subscription")?
-        .context("the task's subscription is missing")?;
     let fee_service = if task.facts.task_type == TaskType::Cancellation {
         db::mappings::find_fee_service(db, task.reseller, "cancellation")
             .await
