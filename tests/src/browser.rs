@@ -242,18 +242,39 @@ impl Browser {
     }
 
     async fn click(&self, xpath: &str, what: &str) {
-        let element = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .every(POLL)
-            .for_element(Locator::XPath(xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no {what} on {}: {e}", self.base));
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("pressing {what}: {e}"));
+        // A page being replaced (a form just sent) leaves the element found stale: find it
+        // again on the page that follows.
+        for attempt in 1.. {
+            let element = self
+                .client
+                .wait()
+                .at_most(WAIT)
+                .every(POLL)
+                .for_element(Locator::XPath(xpath))
+                .await
+                .unwrap_or_else(|e| panic!("no {what} on {}: {e}", self.base));
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 5 && e.to_string().contains("stale element") => continue,
+                Err(e) => panic!("pressing {what}: {e}"),
+            }
+        }
+    }
+
+    /// Waits until the browser is on a path (and query) that `ready` accepts.
+    pub async fn wait_for_path(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let path = self.path().await;
+            if ready(&path) {
+                return path;
+            }
+            if started.elapsed() > WAIT {
+                self.screenshot("timeout").await;
+                panic!("waited {WAIT:?} for {what}; the browser is on {path}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// The text of the page as a person sees it.

@@ -225,6 +225,9 @@ async fn a_sale_a_change_down_and_a_cancellation_with_a_fee_go_through_the_wizar
     browser.wait_for_text("to an Autotask service.").await;
     browser.fill("q", "Business Premium (Annual)").await;
     browser.click_button("Search").await;
+    browser
+        .wait_for_path("the search's answer", |path| path.contains("q="))
+        .await;
     browser.wait_for_text(PREMIUM_ANNUAL).await;
     browser.click_button("Map and continue").await;
     browser.wait_for_text("Use this contract").await;
