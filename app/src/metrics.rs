@@ -45,9 +45,11 @@ impl Metrics {
         })
     }
 
+    /// Counts a request. `route` is the matched pattern (or `unmatched`), so paths add no label
+    /// values; methods outside HTTP's standard ones are counted as `OTHER` for the same reason.
     pub fn record_request(&self, method: &str, route: &str, status: u16) {
         self.http_requests
-            .with_label_values(&[method, route, &status.to_string()])
+            .with_label_values(&[method_label(method), route, &status.to_string()])
             .inc();
     }
 
@@ -67,5 +69,13 @@ impl Metrics {
             .encode(&self.registry.gather(), &mut buffer)
             .map_err(|e| anyhow::anyhow!("encoding the metrics: {e}"))?;
         Ok(String::from_utf8(buffer)?)
+    }
+}
+
+/// The standard methods by name, any other one as `OTHER` (a client chooses the method).
+fn method_label(method: &str) -> &str {
+    match method {
+        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+        _ => "OTHER",
     }
 }

@@ -1,5 +1,6 @@
 //! Friendly error pages, health and metrics.
 
+use futures::StreamExt;
 use psa_sync::domain::accounts::Role;
 use reqwest::StatusCode;
 use tests::{Client, spawn_app};
@@ -65,6 +66,39 @@ async fn metrics_count_requests_by_route_and_status() {
     );
     assert!(
         page.body.contains(r#"route="/tasks/{id}",status="303""#),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn five_thousand_requests_with_random_methods_and_paths_leave_metrics_small() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // Methods and paths a client makes up: every one new, none should become a label value.
+    let requests = (0..5_000).map(|n| {
+        let method = reqwest::Method::from_bytes(format!("X{n:05}").as_bytes()).unwrap();
+        let url = format!("{}/no/such/page/{n}/{}", app.address, uuid::Uuid::new_v4());
+        http.request(method, url).send()
+    });
+    let mut pending = futures::stream::iter(requests).buffer_unordered(32);
+    while let Some(answer) = pending.next().await {
+        answer.expect("every request is answered");
+    }
+    let page = Client::new(&app.address).get("/metrics").await;
+    assert!(
+        page.body.len() < 64 * 1024,
+        "/metrics is {} bytes:\n{}",
+        page.body.len(),
+        &page.body[..page.body.len().min(2_000)]
+    );
+    assert!(
+        page.body.contains(
+            r#"psa_sync_http_requests_total{method="OTHER",route="unmatched",status="404"} 5000"#
+        ),
         "{}",
         page.body
     );
