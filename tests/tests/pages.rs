@@ -103,3 +103,51 @@ async fn five_thousand_requests_with_random_methods_and_paths_leave_metrics_smal
         page.body
     );
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_pages_run_no_inline_script() {
+    let app = spawn_app().await;
+    let user = app.signed_in("Acme", Role::Admin).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/login",
+        "/healthz",
+        "/no/such/page",
+        "/static/dashboard.js",
+    ] {
+        let answer = http
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let headers = answer.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"))
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    }
+    for path in ["/", "/tasks", "/mapping", "/import", "/settings", "/log"] {
+        let page = user.client.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            !page.body.contains("<script>"),
+            "{path} has an inline script: {}",
+            page.body
+        );
+    }
+    let script = Client::new(&app.address).get("/static/progress.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.content_type.starts_with("text/javascript"));
+    assert!(script.body.contains("/panel"));
+    let missing = Client::new(&app.address).get("/static/nothing.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -5,6 +5,7 @@ pub mod components;
 pub mod labels;
 pub mod layout;
 pub mod pages;
+pub mod scripts;
 
 pub use layout::{Nav, PageContext};
 pub use maud::Markup;

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod review;
 pub mod session;
 pub mod settings;
+pub mod static_files;
 pub mod tasks;
 pub mod wizard;
 pub mod wizard_company;
@@ -24,6 +25,7 @@ pub mod wizard_company;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/metrics", web::get().to(health::metrics))
+        .route("/static/{name}", web::get().to(static_files::script))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))

@@ -108,7 +108,7 @@ pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
                 }
             }
             @if running {
-                script { (maud::PreEscaped(POLL_SCRIPT)) }
+                script src="/static/dashboard.js" {}
             }
         }
     }
@@ -118,34 +118,6 @@ const PROGRESS_STYLE: &str = "width:100%;max-width:28rem;height:1rem";
 
 /// Polls the panel while a run is going; when it has ended, fetches the summary once. A
 /// redirect (the session ended) stops it: the login page must not land inside the dashboard.
-const POLL_SCRIPT: &str = r#"
-(function () {
-  function fragment(url) {
-    return fetch(url, {credentials: 'same-origin'}).then(function (r) {
-      if (!r.ok || r.redirected) return null;
-      return r.text().then(function (html) {
-        var holder = document.createElement('div');
-        holder.innerHTML = html;
-        return holder.firstElementChild;
-      });
-    });
-  }
-  function swap(id, fresh) {
-    var old = document.getElementById(id);
-    if (old && fresh) old.replaceWith(fresh);
-  }
-  (function poll() {
-    setTimeout(function () {
-      fragment('/check/latest').then(function (panel) {
-        if (!panel) return;
-        swap('check-panel', panel);
-        if (panel.getAttribute('data-running') === 'true') { poll(); return; }
-        return fragment('/dashboard/summary').then(function (summary) { swap('dashboard-summary', summary); });
-      }, poll);
-    }, 1000);
-  })();
-})();
-"#;
 
 /// Counts, recent runs and what needs attention.
 pub fn summary(data: &SummaryView) -> Markup {

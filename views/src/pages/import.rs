@@ -93,30 +93,11 @@ pub fn import_panel(csrf_token: &str, run: Option<&ImportRunView>, importable: b
                 }
             }
             @if going {
-                script { (maud::PreEscaped(POLL_SCRIPT)) }
+                script src="/static/import.js" {}
             }
         }
     }
 }
-
-const POLL_SCRIPT: &str = r#"
-(function poll() {
-  setTimeout(function () {
-    fetch('/import/progress', {credentials: 'same-origin'}).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-      if (!html) return;
-      var holder = document.createElement('div');
-      holder.innerHTML = html;
-      var fresh = holder.firstElementChild;
-      if (fresh.getAttribute('data-running') === 'true') {
-        document.getElementById('import-panel').replaceWith(fresh);
-        poll();
-      } else {
-        window.location.reload();
-      }
-    });
-  }, 1000);
-})();
-"#;
 
 /// The import page.
 pub fn import_page(ctx: &PageContext, run: Option<&ImportRunView>, list: &CompanyList) -> Markup {

@@ -1,7 +1,7 @@
 //! After Sync All: each line's outcome, live while the worker writes (a small script reloads
 //! the panel; without it a reload shows the same).
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use crate::components::csrf_field;
 use crate::layout::{Nav, PageContext, page};
@@ -86,23 +86,6 @@ pub fn progress_panel(csrf_token: &str, view: &ProgressView) -> Markup {
     }
 }
 
-const POLL: &str = r#"
-(function () {
-  var panel = document.getElementById('progress');
-  if (!panel || panel.dataset.finished === 'yes') return;
-  var url = location.pathname + '/panel';
-  var timer = setInterval(function () {
-    fetch(url, {credentials: 'same-origin'}).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-      if (!html) return;
-      var current = document.getElementById('progress');
-      current.outerHTML = html;
-      var next = document.getElementById('progress');
-      if (next && next.dataset.finished === 'yes') clearInterval(timer);
-    });
-  }, 700);
-})();
-"#;
-
 /// The progress page.
 pub fn progress_page(ctx: &PageContext, view: &ProgressView) -> Markup {
     page(
@@ -112,7 +95,7 @@ pub fn progress_page(ctx: &PageContext, view: &ProgressView) -> Markup {
         html! {
             p.summary { strong { (view.summary) } " · " a href={ "/tasks/" (view.task_id) } { "back to the task" } }
             (progress_panel(&ctx.csrf_token, view))
-            script { (PreEscaped(POLL)) }
+            script src="/static/progress.js" {}
         },
     )
 }
