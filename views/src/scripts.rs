@@ -1,7 +1,9 @@
 //! The few scripts the pages use, served as files under `/static/` so the pages can carry a
 //! Content-Security-Policy that allows no inline script. Every page works without them.
 
-/// The dashboard: follows a Check Changes run, then fetches the new counts.
+/// The dashboard: polls the panel while a run is going; when it has ended, fetches the summary
+/// once. A redirect (the session ended) stops it: the login page must not land inside the
+/// dashboard.
 pub const DASHBOARD: &str = r#"
 (function () {
   function fragment(url) {

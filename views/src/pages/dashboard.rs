@@ -116,9 +116,6 @@ pub fn check_panel(csrf_token: &str, run: Option<&CheckRunView>) -> Markup {
 
 const PROGRESS_STYLE: &str = "width:100%;max-width:28rem;height:1rem";
 
-/// Polls the panel while a run is going; when it has ended, fetches the summary once. A
-/// redirect (the session ended) stops it: the login page must not land inside the dashboard.
-
 /// Counts, recent runs and what needs attention.
 pub fn summary(data: &SummaryView) -> Markup {
     html! {
