@@ -41,6 +41,10 @@ pub struct Settings {
     /// instead (the tests, so a connection saved without an address never reaches the real
     /// Autotask or marketplace).
     pub loopback_only: bool,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`
+    /// (`PSA_SYNC_METRICS_TOKEN`).
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             secure_cookies: false,
             sandboxes: true,
             loopback_only: false,
+            metrics_token: None,
         }
     }
 }

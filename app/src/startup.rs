@@ -93,6 +93,7 @@ impl Application {
             queues,
             events,
             metrics: Metrics::new()?,
+            metrics_token: settings.metrics_token.clone(),
             self_url,
             node,
         });
@@ -256,7 +257,9 @@ fn friendly_error_page<B: MessageBody + 'static>(
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_html || res.request().path().starts_with("/sandbox/") {
+    // Machines read the sandboxes, `/metrics` and `/healthz`: their answers stay as written.
+    let path = res.request().path();
+    if is_html || path.starts_with("/sandbox/") || matches!(path, "/metrics" | "/healthz") {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

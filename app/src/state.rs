@@ -18,6 +18,8 @@ pub struct AppState {
     /// Job progress for live pages (and for tests, which wait on events instead of sleeping).
     pub events: broadcast::Sender<JobEvent>,
     pub metrics: Metrics,
+    /// The bearer token `/metrics` asks for, if the settings set one.
+    pub metrics_token: Option<secrecy::SecretString>,
     /// This service's own address (for the built-in sandboxes).
     pub self_url: String,
     /// This node's lasting name (kept in the data directory): runs it owned when it stopped are

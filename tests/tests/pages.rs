@@ -151,3 +151,41 @@ async fn every_answer_carries_the_security_headers_and_pages_run_no_inline_scrip
     let missing = Client::new(&app.address).get("/static/nothing.js").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn with_a_metrics_token_set_metrics_answer_only_the_bearer_of_it() {
+    let data_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let mut settings = tests::test_settings(&data_dir).await;
+    settings.metrics_token = Some(secrecy::SecretString::from("scrape-me-please"));
+    let app = tests::spawn_app_with(settings, data_dir).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/metrics", app.address);
+    for header in [
+        None,
+        Some("Bearer wrong"),
+        Some("scrape-me-please"),
+        Some("Bearer "),
+    ] {
+        let mut request = http.get(&url);
+        if let Some(value) = header {
+            request = request.header("Authorization", value);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{header:?}");
+        assert_eq!(answer.headers()["www-authenticate"], "Bearer");
+    }
+    let answer = http
+        .get(&url)
+        .header("Authorization", "Bearer scrape-me-please")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(
+        answer
+            .text()
+            .await
+            .unwrap()
+            .contains("psa_sync_http_requests_total")
+    );
+}

@@ -1,4 +1,6 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
 
 use crate::db;
 use crate::state::AppState;
@@ -17,7 +19,28 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Prometheus text format.
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Whether the request may read the metrics: always, unless the settings set a token, which
+/// it must then carry as `Authorization: Bearer <token>` (compared in constant time).
+fn may_read_metrics(req: &HttpRequest, token: Option<&SecretString>) -> bool {
+    let Some(token) = token else {
+        return true;
+    };
+    let given = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    bool::from(given.as_bytes().ct_eq(token.expose_secret().as_bytes()))
+}
+
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if !may_read_metrics(&req, state.metrics_token.as_ref()) {
+        return HttpResponse::Unauthorized()
+            .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+            .content_type("text/plain")
+            .body("a bearer token is required");
+    }
     match state.metrics.render() {
         Ok(text) => HttpResponse::Ok()
             .content_type("text/plain; version=0.0.4")
