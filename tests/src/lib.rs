@@ -327,6 +327,15 @@ impl Client {
         self.post_form_raw(path, &fields).await
     }
 
+    /// POSTs fields as a page's form holds them (`forms::form_fields`), token included.
+    pub async fn post_fields(&self, path: &str, fields: &[(String, String)]) -> Page {
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post_form_raw(path, &fields).await
+    }
+
     /// POSTs a form exactly as given (no form token added).
     pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let response = self

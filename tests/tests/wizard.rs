@@ -31,14 +31,6 @@ async fn reseller(app: &TestApp) -> (Reseller, TestUser) {
     (r, user)
 }
 
-async fn post(user: &TestUser, path: &str, fields: &[(String, String)]) -> tests::Page {
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    user.client.post_form_raw(path, &fields).await
-}
-
 /// Waits (without sleeping) for the apply job to finish.
 async fn apply_job_finished(events: &mut tokio::sync::broadcast::Receiver<JobEvent>) {
     loop {
@@ -102,7 +94,10 @@ async fn a_sales_task_walks_customer_product_contract_and_review_into_autotask()
     assert!(step.body[..first].contains(&format!("value=\"{}\"", r.company)));
     let mut fields = form_fields(&step.body, &format!("/tasks/{task}/customer"));
     set(&mut fields, "choice", &r.company.to_string());
-    let done = post(&user, &format!("/tasks/{task}/customer"), &fields).await;
+    let done = user
+        .client
+        .post_fields(&format!("/tasks/{task}/customer"), &fields)
+        .await;
     assert_eq!(
         done.location.as_deref(),
         Some(&*format!("/tasks/{task}/product")),
@@ -116,7 +111,10 @@ async fn a_sales_task_walks_customer_product_contract_and_review_into_autotask()
     assert!(step.body.contains("Add Product to Autotask"));
     let mut fields = form_fields(&step.body, &format!("/tasks/{task}/product"));
     set(&mut fields, "choice", &r.service.to_string());
-    let done = post(&user, &format!("/tasks/{task}/product"), &fields).await;
+    let done = user
+        .client
+        .post_fields(&format!("/tasks/{task}/product"), &fields)
+        .await;
     assert_eq!(
         done.location.as_deref(),
         Some(&*format!("/tasks/{task}/contract"))
@@ -131,7 +129,10 @@ async fn a_sales_task_walks_customer_product_contract_and_review_into_autotask()
     );
     let mut fields = form_fields(&step.body, &format!("/tasks/{task}/contract"));
     set(&mut fields, "contract", &r.contract.to_string());
-    let done = post(&user, &format!("/tasks/{task}/contract"), &fields).await;
+    let done = user
+        .client
+        .post_fields(&format!("/tasks/{task}/contract"), &fields)
+        .await;
     assert_eq!(
         done.location.as_deref(),
         Some(&*format!("/tasks/{task}/review"))
@@ -149,7 +150,10 @@ async fn a_sales_task_walks_customer_product_contract_and_review_into_autotask()
     assert!(step.body.contains("Invoice preview"));
     let fields = form_fields(&step.body, &format!("/tasks/{task}/sync"));
     let mut events = app.job_events();
-    let synced = post(&user, &format!("/tasks/{task}/sync"), &fields).await;
+    let synced = user
+        .client
+        .post_fields(&format!("/tasks/{task}/sync"), &fields)
+        .await;
     assert_eq!(
         synced.location.as_deref(),
         Some(&*format!("/tasks/{task}/progress")),
@@ -178,7 +182,10 @@ async fn a_sales_task_walks_customer_product_contract_and_review_into_autotask()
     assert_eq!(t.status, TaskStatus::Done);
 
     // Done: the wizard steps now lead to the progress, and Sync All again writes nothing.
-    let again = post(&user, &format!("/tasks/{task}/sync"), &fields).await;
+    let again = user
+        .client
+        .post_fields(&format!("/tasks/{task}/sync"), &fields)
+        .await;
     assert_eq!(
         again.location.as_deref(),
         Some(&*format!("/tasks/{task}/progress"))
@@ -228,7 +235,10 @@ async fn review_edits_that_cannot_be_used_come_back_with_messages_and_nothing_is
     for (field, value, message) in cases {
         let mut bad = fields.clone();
         set(&mut bad, field, value);
-        let page = post(&user, &format!("/tasks/{task}/sync"), &bad).await;
+        let page = user
+            .client
+            .post_fields(&format!("/tasks/{task}/sync"), &bad)
+            .await;
         assert_eq!(
             page.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -240,7 +250,10 @@ async fn review_edits_that_cannot_be_used_come_back_with_messages_and_nothing_is
     }
     let mut script = fields.clone();
     set(&mut script, "line-1-price", "<script>alert(1)</script>");
-    let page = post(&user, &format!("/tasks/{task}/sync"), &script).await;
+    let page = user
+        .client
+        .post_fields(&format!("/tasks/{task}/sync"), &script)
+        .await;
     assert!(!page.body.contains("<script>alert(1)</script>"));
     assert!(page.body.contains("&lt;script&gt;") || page.body.contains("must be a number"));
 
@@ -250,7 +263,10 @@ async fn review_edits_that_cannot_be_used_come_back_with_messages_and_nothing_is
         .filter(|(k, _)| k != "line-1-selected")
         .cloned()
         .collect();
-    let page = post(&user, &format!("/tasks/{task}/sync"), &unticked).await;
+    let page = user
+        .client
+        .post_fields(&format!("/tasks/{task}/sync"), &unticked)
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.body
@@ -261,7 +277,10 @@ async fn review_edits_that_cannot_be_used_come_back_with_messages_and_nothing_is
     // A plan that is not the one shown.
     set(&mut unticked, "line-1-selected", "on");
     set(&mut unticked, "seen", "something else");
-    let page = post(&user, &format!("/tasks/{task}/sync"), &unticked).await;
+    let page = user
+        .client
+        .post_fields(&format!("/tasks/{task}/sync"), &unticked)
+        .await;
     assert!(
         page.body.contains("changed since the page was shown"),
         "{}",
@@ -405,7 +424,10 @@ async fn a_change_down_goes_straight_to_review_and_takes_effect_at_the_next_peri
     assert!(review.body.contains("-2"));
     let fields = form_fields(&review.body, &format!("/tasks/{down}/sync"));
     let mut events = app.job_events();
-    let synced = post(&user, &format!("/tasks/{down}/sync"), &fields).await;
+    let synced = user
+        .client
+        .post_fields(&format!("/tasks/{down}/sync"), &fields)
+        .await;
     assert_eq!(
         synced.location.as_deref(),
         Some(&*format!("/tasks/{down}/progress"))
@@ -510,7 +532,9 @@ async fn a_conflict_shows_expected_and_found_and_accepting_it_replans_from_autot
     );
     let fields = form_fields(&review.body, &format!("/tasks/{change}/sync"));
     let mut events = app.job_events();
-    post(&user, &format!("/tasks/{change}/sync"), &fields).await;
+    user.client
+        .post_fields(&format!("/tasks/{change}/sync"), &fields)
+        .await;
     apply_job_finished(&mut events).await;
     assert_eq!(r.units_on(day(2026, 11, 20)).await, 6);
     let log = psa_sync::domain::action_log::recent_entries(app.db(), r.id)

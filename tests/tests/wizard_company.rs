@@ -40,14 +40,6 @@ fn companies(app: &TestApp) -> usize {
     app.autotask_sandbox.read(|s| s.table("Companies").count())
 }
 
-async fn post(user: &TestUser, path: &str, fields: &[(String, String)]) -> tests::Page {
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    user.client.post_form_raw(path, &fields).await
-}
-
 async fn company_of_customer(
     app: &TestApp,
     r: &Reseller,
@@ -99,7 +91,10 @@ async fn a_customer_is_created_as_an_autotask_company_once_and_mapped_to_it() {
         f.injected.lose_next_answer = 1;
         f.injected.hold_ms = 50;
     });
-    let created = post(&user, &format!("/tasks/{task}/customer/new"), &fields).await;
+    let created = user
+        .client
+        .post_fields(&format!("/tasks/{task}/customer/new"), &fields)
+        .await;
     assert_eq!(
         created.location.as_deref(),
         Some(&*format!("/tasks/{task}/product")),
@@ -170,7 +165,10 @@ async fn bad_company_input_and_a_name_autotask_has_come_back_with_messages_and_n
         let mut bad = fields.clone();
         set(&mut bad, "phone", "+44 20 7946 0000");
         set(&mut bad, field, value);
-        let page = post(&user, &format!("/tasks/{task}/customer/new"), &bad).await;
+        let page = user
+            .client
+            .post_fields(&format!("/tasks/{task}/customer/new"), &bad)
+            .await;
         assert_eq!(
             page.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -186,7 +184,10 @@ async fn bad_company_input_and_a_name_autotask_has_come_back_with_messages_and_n
     let mut html = fields.clone();
     set(&mut html, "phone", "");
     set(&mut html, "name", "<script>alert(1)</script>");
-    let page = post(&user, &format!("/tasks/{task}/customer/new"), &html).await;
+    let page = user
+        .client
+        .post_fields(&format!("/tasks/{task}/customer/new"), &html)
+        .await;
     assert!(!page.body.contains("<script>alert(1)</script>"));
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 
@@ -194,7 +195,10 @@ async fn bad_company_input_and_a_name_autotask_has_come_back_with_messages_and_n
     let mut taken = fields.clone();
     set(&mut taken, "phone", "+44 20 7946 0000");
     set(&mut taken, "name", "Contoso Ltd");
-    let page = post(&user, &format!("/tasks/{task}/customer/new"), &taken).await;
+    let page = user
+        .client
+        .post_fields(&format!("/tasks/{task}/customer/new"), &taken)
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.body

@@ -243,6 +243,68 @@ pub async fn tasks_in_database(
     layout: &Layout,
     changes: usize,
 ) -> anyhow::Result<Vec<TaskId>> {
+    let subscriptions = subscriptions_in_database(database, reseller, layout).await?;
+    let mut held: Vec<i64> = vec![START_UNITS; subscriptions.len()];
+    let mut tasks = Vec::with_capacity(changes);
+    for i in 0..changes {
+        let s = i % subscriptions.len();
+        let (subscription, customer, product) = &subscriptions[s];
+        let old = held[s];
+        let new = old + 1 + (i % 3) as i64;
+        held[s] = new;
+        // Later changes of a subscription come on later days.
+        let date = day(2026, 11, 2)
+            + Duration::days((i / subscriptions.len()) as i64 * 3 + (s % 3) as i64);
+        let order = format!("BENCH-{i}");
+        let task = NewTask {
+            reseller,
+            order: OrderRef {
+                mp_order_id: order.clone(),
+                order_number: order,
+                order_type: "change".into(),
+                created_at: Utc.from_utc_datetime(&date.and_hms_opt(9, 0, 0).unwrap_or_default()),
+            },
+            facts: TaskFacts {
+                task_type: TaskType::Change,
+                direction: Some(Direction::Up),
+                quantities: Quantities::between(Some(old), Some(new)),
+            },
+            customer: *customer,
+            subscription: Some(subscription.id),
+            mp_subscription_id: Some(subscription.mp_subscription_id.clone()),
+            product: Some(*product),
+            effective_date: date,
+            order_snapshot: json!({}),
+        };
+        db::tasks::insert_task_if_new(database, &task).await?;
+    }
+    for task in db::tasks::find_tasks_for_reseller(
+        database,
+        reseller,
+        &Default::default(),
+        changes as u64 + 1,
+    )
+    .await?
+    {
+        tasks.push(task.id);
+    }
+    tasks.reverse();
+    Ok(tasks)
+}
+
+/// One customer per company and one product per service (both mapped), and one subscription per
+/// contract service, bound to its contract: what the benchmarks' tasks are made on.
+pub async fn subscriptions_in_database(
+    database: &sea_orm::DatabaseConnection,
+    reseller: crate::model::ids::ResellerId,
+    layout: &Layout,
+) -> anyhow::Result<
+    Vec<(
+        crate::model::catalog::Subscription,
+        crate::model::ids::CustomerRowId,
+        crate::model::ids::ProductRowId,
+    )>,
+> {
     let mut products = Vec::new();
     for (k, (service, _)) in layout[0].2.iter().enumerate() {
         let key = ProductKey {
@@ -304,50 +366,5 @@ pub async fn tasks_in_database(
             subscriptions.push((subscription, customer, products[k]));
         }
     }
-    let mut held: Vec<i64> = vec![START_UNITS; subscriptions.len()];
-    let mut tasks = Vec::with_capacity(changes);
-    for i in 0..changes {
-        let s = i % subscriptions.len();
-        let (subscription, customer, product) = &subscriptions[s];
-        let old = held[s];
-        let new = old + 1 + (i % 3) as i64;
-        held[s] = new;
-        // Later changes of a subscription come on later days.
-        let date = day(2026, 11, 2)
-            + Duration::days((i / subscriptions.len()) as i64 * 3 + (s % 3) as i64);
-        let order = format!("BENCH-{i}");
-        let task = NewTask {
-            reseller,
-            order: OrderRef {
-                mp_order_id: order.clone(),
-                order_number: order,
-                order_type: "change".into(),
-                created_at: Utc.from_utc_datetime(&date.and_hms_opt(9, 0, 0).unwrap_or_default()),
-            },
-            facts: TaskFacts {
-                task_type: TaskType::Change,
-                direction: Some(Direction::Up),
-                quantities: Quantities::between(Some(old), Some(new)),
-            },
-            customer: *customer,
-            subscription: Some(subscription.id),
-            mp_subscription_id: Some(subscription.mp_subscription_id.clone()),
-            product: Some(*product),
-            effective_date: date,
-            order_snapshot: json!({}),
-        };
-        db::tasks::insert_task_if_new(database, &task).await?;
-    }
-    for task in db::tasks::find_tasks_for_reseller(
-        database,
-        reseller,
-        &Default::default(),
-        changes as u64 + 1,
-    )
-    .await?
-    {
-        tasks.push(task.id);
-    }
-    tasks.reverse();
-    Ok(tasks)
+    Ok(subscriptions)
 }

@@ -14,7 +14,9 @@ use chrono::{Duration as Days, TimeZone, Utc};
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::apply::{Layout, SERVICES_PER_CONTRACT, START_UNITS, contracts_in_sandbox};
+use super::apply::{
+    Layout, SERVICES_PER_CONTRACT, START_UNITS, contracts_in_sandbox, subscriptions_in_database,
+};
 use crate::config::Settings;
 use crate::db;
 use crate::domain::{
@@ -22,9 +24,7 @@ use crate::domain::{
     connections::{self, AutotaskConnectionInput},
 };
 use crate::model::{
-    catalog::{ProductKey, SubscriptionSnapshot},
     ids::{CustomerRowId, ResellerId, TaskId},
-    money::Money,
     task::{Direction, NewTask, OrderRef, Quantities, TaskFacts, TaskStatus, TaskType},
 };
 use crate::sandbox::autotask::seed;
@@ -407,65 +407,7 @@ async fn tasks_in_database(
     layout: &Layout,
     count: usize,
 ) -> anyhow::Result<Fixture> {
-    let mut products = Vec::new();
-    for (k, (service, _)) in layout[0].2.iter().enumerate() {
-        let key = ProductKey {
-            mpn: format!("BENCH-{k}"),
-            vendor: "Microsoft".into(),
-            billing_period: "month:1".into(),
-            subscription_period: "month:1".into(),
-        };
-        let product =
-            db::catalog::upsert_product(database, reseller, &key, &format!("Plan {k}")).await?;
-        db::mappings::set_product_service(database, reseller, product, Some(*service)).await?;
-        products.push(product);
-    }
-    let mut customers: Vec<(i64, CustomerRowId)> = Vec::new();
-    let mut subscriptions = Vec::new();
-    for (n, (contract, company, services)) in layout.iter().enumerate() {
-        let customer = match customers.iter().find(|(c, _)| c == company) {
-            Some((_, customer)) => *customer,
-            None => {
-                let customer = db::catalog::upsert_customer(
-                    database,
-                    reseller,
-                    &format!("BC{company}"),
-                    &format!("Bench customer {company}"),
-                )
-                .await?;
-                db::mappings::set_customer_company(database, reseller, customer, Some(*company))
-                    .await?;
-                customers.push((*company, customer));
-                customer
-            }
-        };
-        for (k, _) in services.iter().enumerate() {
-            let subscription = db::catalog::upsert_subscription(
-                database,
-                reseller,
-                &SubscriptionSnapshot {
-                    mp_subscription_id: format!("BS{n}-{k}"),
-                    customer,
-                    product: Some(products[k]),
-                    status: "active".into(),
-                    billing_period: "month:1".into(),
-                    currency: Some("EUR".into()),
-                    unit_price: Some(Money::from_e4(100_000)),
-                    unit_cost: Some(Money::from_e4(85_000)),
-                    snapshot: json!({}),
-                },
-            )
-            .await?;
-            db::mappings::bind_subscription_to_contract(
-                database,
-                reseller,
-                subscription.id,
-                *contract,
-            )
-            .await?;
-            subscriptions.push((subscription, customer, products[k]));
-        }
-    }
+    let subscriptions = subscriptions_in_database(database, reseller, layout).await?;
     let first = Utc
         .with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
         .single()
@@ -537,10 +479,14 @@ async fn tasks_in_database(
         }
     }
     anyhow::ensure!(!ready.is_empty(), "too few tasks for one to be ready");
-    Ok(Fixture {
-        customers: customers.into_iter().map(|(_, c)| c).collect(),
-        ready,
-    })
+    // Each customer once, in the order the subscriptions name them.
+    let mut customers: Vec<CustomerRowId> = Vec::new();
+    for (_, customer, _) in &subscriptions {
+        if !customers.contains(customer) {
+            customers.push(*customer);
+        }
+    }
+    Ok(Fixture { customers, ready })
 }
 
 /// A database of its own on a PostgreSQL server, for one run.

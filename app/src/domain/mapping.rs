@@ -31,17 +31,26 @@ pub enum MappingError {
     Unexpected(#[from] anyhow::Error),
 }
 
-/// Maps a marketplace customer to an Autotask company (one to one).
+/// The text field `field` of a record Autotask has read back, or its id.
+fn name_of(record: &serde_json::Value, field: &str, id: i64) -> String {
+    record
+        .get(field)
+        .and_then(|v| v.as_str())
+        .map_or_else(|| id.to_string(), str::to_owned)
+}
+
+/// Maps a marketplace customer to an Autotask company (one to one); returns the company's name
+/// as Autotask has it.
 pub async fn map_customer(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
     reseller: ResellerId,
     customer: CustomerRowId,
     company: i64,
-) -> Result<(), MappingError> {
-    if api.get("Companies", company).await?.is_none() {
+) -> Result<String, MappingError> {
+    let Some(record) = api.get("Companies", company).await? else {
         return Err(MappingError::NotInAutotask("company", company));
-    }
+    };
     match db::mappings::find_customer_mapped_to(db, reseller, company)
         .await
         .context("reading the mappings")?
@@ -51,7 +60,7 @@ pub async fn map_customer(
     }
     // The unique index settles a race between two people mapping the same company.
     match db::mappings::set_customer_company(db, reseller, customer, Some(company)).await {
-        Ok(true) => Ok(()),
+        Ok(true) => Ok(name_of(&record, "companyName", company)),
         Ok(false) => Err(MappingError::NotFound),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(MappingError::CompanyTaken)
@@ -60,17 +69,18 @@ pub async fn map_customer(
     }
 }
 
-/// Maps a marketplace product (its key) to an Autotask service.
+/// Maps a marketplace product (its key) to an Autotask service; returns the service's name as
+/// Autotask has it.
 pub async fn map_product(
     db: &DatabaseConnection,
     api: &impl AutotaskApi,
     reseller: ResellerId,
     product: ProductRowId,
     service: i64,
-) -> Result<(), MappingError> {
-    if api.get("Services", service).await?.is_none() {
+) -> Result<String, MappingError> {
+    let Some(record) = api.get("Services", service).await? else {
         return Err(MappingError::NotInAutotask("service", service));
-    }
+    };
     let shared = db::settings::find_many_products_per_service(db, reseller)
         .await
         .context("reading the settings")?;
@@ -88,7 +98,7 @@ pub async fn map_product(
     {
         return Err(MappingError::NotFound);
     }
-    Ok(())
+    Ok(name_of(&record, "name", service))
 }
 
 /// Maps a kind of fee (`cancellation`) to the Autotask service it is charged through.

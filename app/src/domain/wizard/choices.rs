@@ -135,7 +135,7 @@ pub async fn map_customer(
     company: i64,
 ) -> Result<String, WizardRefused> {
     match mapping::map_customer(db, api, reseller, customer.id, company).await {
-        Ok(()) => Ok(name_in_autotask(api, "Companies", "companyName", company).await),
+        Ok(name) => Ok(name),
         Err(MappingError::CompanyTaken) => Err(WizardRefused::CompanyTaken {
             company: name_in_autotask(api, "Companies", "companyName", company).await,
             customer: other_customer(db, reseller, company, customer)
@@ -223,7 +223,7 @@ pub async fn map_product(
     service: i64,
 ) -> Result<String, WizardRefused> {
     match mapping::map_product(db, api, reseller, product.id, service).await {
-        Ok(()) => Ok(name_in_autotask(api, "Services", "name", service).await),
+        Ok(name) => Ok(name),
         Err(e) => Err(refused(e)),
     }
 }

@@ -274,7 +274,7 @@ pub async fn create_company_for_customer(
         },
     };
     match mapping::map_customer(db, api, reseller, customer.id, id).await {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(MappingError::Unexpected(e)) => return Err(CreateCompanyError::Unexpected(e)),
         Err(e) => return Err(CreateCompanyError::Mapping(e.to_string())),
     }

@@ -167,7 +167,7 @@ pub async fn map_customer(
             )
             .await
             {
-                Ok(()) => {
+                Ok(_) => {
                     flash(
                         &session,
                         format!("The customer is mapped to Autotask company {company}."),
@@ -283,7 +283,7 @@ pub async fn map_product(
             match mapping::map_product(&state.db, api.as_ref(), user.reseller_id, product, service)
                 .await
             {
-                Ok(()) => {
+                Ok(_) => {
                     flash(
                         &session,
                         format!("The product is mapped to Autotask service {service}."),
