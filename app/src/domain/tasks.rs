@@ -156,18 +156,6 @@ pub async fn bulk_ignore(
     Ok(outcome)
 }
 
-/// How many of the reseller's tasks are still open.
-pub async fn open_task_count(db: &DatabaseConnection, reseller: ResellerId) -> anyhow::Result<i64> {
-    let counts = db::tasks::count_tasks_by_status(db, reseller)
-        .await
-        .context("counting tasks")?;
-    Ok(counts
-        .iter()
-        .filter(|(status, _)| status.is_open())
-        .map(|(_, n)| n)
-        .sum())
-}
-
 /// Moves a task by `event`. The move is checked against the status read, and written only if the
 /// task is still in it, so two people acting at once cannot both win.
 async fn move_task(

@@ -5,7 +5,6 @@ pub mod errors;
 pub mod import;
 pub mod login;
 pub mod mapping;
-pub mod placeholder;
 pub mod settings;
 pub mod tasks;
 pub mod wizard;
